@@ -12,6 +12,13 @@ import { scrubbedError } from './scrubbed-error.js';
 export interface StatusErrorTable<Body = unknown> {
   /** What a refused 401/403 refused: the configured credentials, or the session obtained with them. */
   refused: 'credentials' | 'session';
+  /**
+   * Whether a 403 refuses only the action asked (a right the account's user lacks), the provider's
+   * own words saying so, rather than the credentials: the account's other calls still answer, so
+   * its health is not marked (it read DEGRADED CREDENTIALS_REFUSED for one refused action). Absent,
+   * or false (a proxy's plain "Forbidden", words it does not know), a 403 is the credentials'.
+   */
+  refusesOneAction?(body: Body): boolean;
   /** A 404's message. */
   notFound(body: Body): string;
   /** Statuses with a meaning of their own; null falls through to `otherwise`. */
@@ -33,6 +40,7 @@ export interface AnsweringAccount {
  * call of the account refused until someone changes its credentials or rights: its health says so.
  */
 export function statusError<Body>(account: AnsweringAccount, status: number, body: Body, table: StatusErrorTable<Body>): GatewayError {
+  if (status === 403 && table.refusesOneAction?.(body) === true) return actionNotPermitted(account.providerId);
   if (isRefusal(status)) account.callRefused();
   return scrubbedError(account.secrets, mappedStatus(account.providerId, status, body, table));
 }
@@ -48,6 +56,21 @@ const isRefusal = (status: number): boolean => status === 401 || status === 403;
 function refusalMessage(provider: string, status: number, refused: StatusErrorTable['refused']): string {
   const where = status === 403 ? ", and the user's rights in the provider's panel" : " against the provider's panel";
   return `provider ${provider} refused the gateway's ${refused} (HTTP ${status}): the gateway's operator must check the account's auth in the config (or the secret file it names)${where}`;
+}
+
+/** The providerCode of a 403 refusing one action (StatusErrorTable.refusesOneAction): the gateway's word, so a client tells it from a refused key. */
+export const ACTION_NOT_PERMITTED = 'ACTION_NOT_PERMITTED';
+
+/**
+ * One action refused to the account's user, the rest of its calls answered. No provider words (the
+ * status and the provider's own refusal say it); no credential can be in it.
+ */
+function actionNotPermitted(provider: string): GatewayError {
+  return providerError(
+    provider,
+    `provider ${provider} refused this action to the gateway's account (HTTP 403): the account's user lacks the right for it in the provider's panel, which only the gateway's operator can grant; its other calls are not refused`,
+    ACTION_NOT_PERMITTED,
+  );
 }
 
 function mappedStatus<Body>(provider: string, status: number, body: Body, table: StatusErrorTable<Body>): GatewayError {

@@ -63,7 +63,7 @@ describe('danube: a login token Danube no longer takes (403)', () => {
       const before = simulator.logins;
       const answer = await backupsOf(ids[3]!);
       expect(errorCodes(answer)).toEqual(['PROVIDER_ERROR']);
-      expect(answer.errors?.[0]?.extensions).toMatchObject({ provider: 'danube-test', providerCode: 'HTTP_403' });
+      expect(answer.errors?.[0]?.extensions).toMatchObject({ provider: 'danube-test', providerCode: 'ACTION_NOT_PERMITTED' });
       expect(simulator.logins - before).toBe(0);
       expect((await backupsOf(ids[4]!)).errors).toBeUndefined();
       expect(simulator.logins - before).toBe(0);

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { isDanubeNotFound } from '../../src/providers/danube/own-not-found.js';
-import { isOnappNotFound } from '../../src/providers/onapp/own-not-found.js';
+import { isOnappErrorBody } from '../../src/providers/onapp/error-body.js';
 
 /** Which 404 bodies are a provider's own (its API at the right url) rather than another server's (null: HTML or empty). */
 describe("a 404's body as the provider's own", () => {
   it("onapp: any of OnApp's three error shapes; not HTML, not another API's `detail`", () => {
-    expect(isOnappNotFound({ errors: ['Resource not found'] })).toBe(true);
-    expect(isOnappNotFound({ errors: { base: ['not found'] } })).toBe(true);
-    expect(isOnappNotFound({ error: 'VirtualMachine not found' })).toBe(true);
-    for (const other of [null, '', [], { detail: 'Not found.' }, { errors: null }, { error: 3 }]) expect(isOnappNotFound(other)).toBe(false);
+    expect(isOnappErrorBody({ errors: ['Resource not found'] })).toBe(true);
+    expect(isOnappErrorBody({ errors: { base: ['not found'] } })).toBe(true);
+    expect(isOnappErrorBody({ error: 'VirtualMachine not found' })).toBe(true);
+    for (const other of [null, '', [], { detail: 'Not found.' }, { errors: null }, { error: 3 }]) expect(isOnappErrorBody(other)).toBe(false);
   });
 
   it("danube: a `detail` naming what is missing; not DRF's bare \"Not found.\" (any Django REST API's unknown path), HTML or empty", () => {

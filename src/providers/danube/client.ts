@@ -8,7 +8,7 @@ import { providerWords } from '../provider-words.js';
 import { SharedSession, refusedLogin, type IssuedSession } from '../../upstream/session.js';
 import { writeRefusedInAnswer } from '../../upstream/write-refused.js';
 import type { DanubeConfig } from './config.js';
-import { isApiKeyRefused, isSessionRefused } from './session-refused.js';
+import { isApiKeyRefused, isSessionRefused, refusesOneAction } from './session-refused.js';
 import { preconditionFields } from './precondition-refusals.js';
 import { isTaskId } from './task-id.js';
 import { DANUBE_INSTANCE_LIST, isDanubeNotFound } from './own-not-found.js';
@@ -91,10 +91,10 @@ export class DanubeClient {
     const response = this.session
       ? await this.session.run((token) => send({ authorization: `Token ${token}` }), isSessionRefused, scope)
       : await send({ 'es-api-key': this.apiKey ?? '' });
-    return this.interpret(response, mayRetry({ method }), operation === TASK_STATUS, scope);
+    return this.interpret(response, mayRetry({ method }), operation === TASK_STATUS, scope, operation === DANUBE_INSTANCE_LIST ? DANUBE_LIST_ERRORS : DANUBE_ERRORS);
   }
 
-  private interpret(response: UpstreamResponse, read: boolean, taskStatus: boolean, scope: UpstreamScope): DanubeAnswer {
+  private interpret(response: UpstreamResponse, read: boolean, taskStatus: boolean, scope: UpstreamScope, errors: StatusErrorTable<DanubeBody>): DanubeAnswer {
     const body = (response.body ?? {}) as Record<string, unknown>;
     const taskId = isTaskId(body.task_id) ? body.task_id : null;
     // A task the answer names but the gateway could never poll: the write may have acted, and its end cannot be told.
@@ -112,7 +112,7 @@ export class DanubeClient {
     // FAILURE frees it (write-refused.ts). REVOKED is not taken back: a cancel answered so acted.
     if (!read && response.status < 400 && body.status === 'FAILURE') writeRefusedInAnswer(scope);
     if (status < 400) return { status, result: body.result ?? null, taskId };
-    const error = statusError(this.upstream, status, body, DANUBE_ERRORS);
+    const error = statusError(this.upstream, status, body, errors);
     // The API key refused (not a permission one action lacks); with a login, the session is renewed and a refused login logged by it.
     if (!this.session && isApiKeyRefused(response)) this.upstream.credentialsRefused();
     throw read ? refusedRead(error) : error;
@@ -204,7 +204,7 @@ const badInputOf = (provider: string, body: DanubeBody, status: number): Gateway
 
 /** Danube's statuses (API docs): the caller's input, the object's state, or the provider's own failure. */
 type DanubeBody = Record<string, unknown>;
-const DANUBE_ERRORS: StatusErrorTable<DanubeBody> = {
+const DANUBE_LIST_ERRORS: StatusErrorTable<DanubeBody> = {
   refused: 'credentials',
   notFound: (body) => describe(body, 404),
   byStatus: {
@@ -223,6 +223,13 @@ const DANUBE_ERRORS: StatusErrorTable<DanubeBody> = {
   },
   otherwise: (provider, body, status) => providerError(provider, describe(body, status), `HTTP_${status}`),
 };
+
+/**
+ * Every call's but the VM list's: a 403 PermissionDenied refuses that one action (refusesOneAction).
+ * The VM list refused so is the account refused all it is for (every VM and backup read starts
+ * there): read as the credentials', health says so (DANUBE_LIST_ERRORS).
+ */
+const DANUBE_ERRORS: StatusErrorTable<DanubeBody> = { ...DANUBE_LIST_ERRORS, refusesOneAction };
 
 const stringParams = (params: Record<string, unknown>): Record<string, string> =>
   Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined && value !== null).map(([key, value]) => [key, String(value)]));

@@ -39,3 +39,18 @@ export function isApiKeyRefused(response: UpstreamResponse): boolean {
   const detail = (response.body as { detail?: unknown } | null)?.detail;
   return response.status === 403 && typeof detail === 'string' && API_KEY_WORDS.test(detail);
 }
+
+/**
+ * esdc-ce's PermissionDenied ("You do not have permission to perform this action.", api/exceptions.py
+ * and DRF's own), raised by one view's permission check once the key or token was accepted: an
+ * action the user may not do (an admin's, another owner's VM), the rest of the account's calls
+ * answered. Not "User account is not allowed to access API" (every call refused), a refused key or
+ * session (above), nor a 403 of other words or none (a proxy's): those stay the credentials'. The
+ * gateway asks for English (client.ts), so the words are these.
+ */
+const PERMISSION_WORDS = /^\s*you do not have permission to perform this action\b/i;
+
+export function refusesOneAction(body: unknown): boolean {
+  const detail = body !== null && typeof body === 'object' ? (body as { detail?: unknown }).detail : undefined;
+  return typeof detail === 'string' && PERMISSION_WORDS.test(detail);
+}

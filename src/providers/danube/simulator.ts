@@ -132,6 +132,8 @@ export class DanubeSimulator extends ProviderSimulator {
   dcBackupSizeLimit: number | null = null;
   /** VMs the simulated user may not touch: 403 PermissionDenied, which a new login does not change. */
   readonly forbidden = new Set<string>();
+  /** True refuses the VM list itself 403 PermissionDenied: a user who may read nothing the gateway starts from. */
+  forbidsVmList = false;
   /** The next task fails with this message. */
   failNextTask: string | null = null;
   /**
@@ -466,6 +468,7 @@ export class DanubeSimulator extends ProviderSimulator {
     if (first === 'task' && segments.length === 1 && method === 'GET') return ok([...this.tasks].filter(([, task]) => !task.done && !task.revoked).map(([id]) => id));
     if (first !== 'vm') return notFound('Not found');
     if (segments.length === 1 && method === 'GET') {
+      if (this.forbidsVmList) return forbidden('You do not have permission to perform this action.');
       if (this.rotatesVmList && this.vms.length > 1) this.vms.push(this.vms.shift() as Row);
       return ok(isTrue(data.full) ? this.vms.map((vm) => this.fullVmRow(vm)) : this.vms.map((vm) => vm.hostname));
     }

@@ -1,4 +1,5 @@
-import { ONAPP_INSTANCE_LIST } from './own-not-found.js';
+import { ONAPP_INSTANCE_LIST } from './error-body.js';
+import { ACTION_NOT_PERMITTED } from '../http-errors.js';
 import { type GatewayError, badInput, clipProviderCode, conflict, isGatewayError, notFound, storeUnavailable } from '../../domain/errors.js';
 import { UnusableNativeId } from '../../domain/unusable-native-id.js';
 import { parseTime, weekdayNumbers } from '../../domain/schedule.js';
@@ -669,7 +670,8 @@ export class OnappAdapter extends BaseAdapter {
     try {
       disks = await this.list('/settings/disks.json', 'disks.list_all', 'disk', scope);
     } catch (error) {
-      if (isGatewayError(error) && (error.code === 'NOT_FOUND' || error.details.providerCode === 'HTTP_403')) return null;
+      // A 403 in OnApp's words is ACTION_NOT_PERMITTED (the user's role), another 403 still HTTP_403.
+      if (isGatewayError(error) && (error.code === 'NOT_FOUND' || error.details.providerCode === 'HTTP_403' || error.details.providerCode === ACTION_NOT_PERMITTED)) return null;
       throw error;
     }
     const byVm = new Map<string, ScheduledDisk[]>();

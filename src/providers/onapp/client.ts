@@ -5,7 +5,7 @@ import type { UpstreamScope } from '../../upstream/scope.js';
 import { NOT_FOUND_AT_PROVIDER, refusedRead, statusError, type StatusErrorTable } from '../http-errors.js';
 import { providerWords } from '../provider-words.js';
 import { lockedRefusal } from './locked-refusal.js';
-import { ONAPP_INSTANCE_LIST, isOnappNotFound } from './own-not-found.js';
+import { ONAPP_INSTANCE_LIST, isOnappErrorBody } from './error-body.js';
 import type { OnappConfig } from './config.js';
 import { basicAuthorization } from './secrets.js';
 
@@ -32,7 +32,7 @@ export class OnappClient {
       headers: { authorization: this.authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       operation,
-      ...(operation === ONAPP_INSTANCE_LIST ? {} : { ownNotFound: isOnappNotFound }),
+      ...(operation === ONAPP_INSTANCE_LIST ? {} : { ownNotFound: isOnappErrorBody }),
       scope,
     });
     if (response.status >= 400) {
@@ -40,7 +40,7 @@ export class OnappClient {
       const lockedRead = read && response.status === 422 ? lockedRefusal(this.upstream.providerId, errorMessage(response.body), true) : null;
       // Scrubbed as statusError's are: OnApp's words may quote anything.
       if (lockedRead) throw scrubbedError(this.upstream.secrets, lockedRead);
-      const error = statusError(this.upstream, response.status, response.body, ONAPP_ERRORS);
+      const error = statusError(this.upstream, response.status, response.body, operation === ONAPP_INSTANCE_LIST ? ONAPP_LIST_ERRORS : ONAPP_ERRORS);
       // 401 is OnApp refusing the user and API key; its 403 can be one action the user may not do.
       if (response.status === 401) this.upstream.credentialsRefused();
       throw read ? refusedRead(error) : error;
@@ -50,7 +50,7 @@ export class OnappClient {
 }
 
 /** OnApp's statuses: a 422 of a locked virtual server is a CONFLICT, one naming fields the caller's input; other refusals carry one of three error shapes. */
-const ONAPP_ERRORS: StatusErrorTable = {
+const ONAPP_LIST_ERRORS: StatusErrorTable = {
   refused: 'credentials',
   notFound: NOT_FOUND_AT_PROVIDER,
   byStatus: {
@@ -64,6 +64,14 @@ const ONAPP_ERRORS: StatusErrorTable = {
   },
   otherwise: (provider, body, status) => providerError(provider, errorMessage(body), `HTTP_${status}`),
 };
+
+/**
+ * Every call's but the VM list's: OnApp refuses a user's key 401, so a 403 in OnApp's own error shape
+ * is one action the user's role does not permit, the rest of its calls answered. A 403 of other words
+ * (a proxy's plain "Forbidden") cannot be told from a key refused, and stays the credentials'. The VM
+ * list refused is the account refused all it is for (every read starts there): health says so.
+ */
+const ONAPP_ERRORS: StatusErrorTable = { ...ONAPP_LIST_ERRORS, refusesOneAction: isOnappErrorBody };
 
 /** Rails' whole-record key and the gateway's own credentials: never the caller's input. */
 const NOT_INPUT_FIELDS = new Set(['base', 'authorization', 'api_key', 'password', 'login', 'user']);

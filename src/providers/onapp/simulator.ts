@@ -122,6 +122,12 @@ export class OnappSimulator extends ProviderSimulator {
   backupTypeWords: { normal: string; incremental: string } | null = null;
   /** What a backup taken on request reads in `initiated`: OnApp's docs show "manual"; a panel may spell it otherwise. */
   manualInitiated: string | number = 'manual';
+  /**
+   * Request labels (`GET /virtual_machines/:id/backups.json`) the simulated user's role does not
+   * permit: 403 in OnApp's `{"errors": [...]}` shape, the key accepted (a refused key is its 401).
+   * The words are assumed: OnApp publishes no sample of a refused permission.
+   */
+  readonly refusedActions = new Set<string>();
   readonly vms = new Map<number, SimVm>();
   readonly backups = new Map<number, SimBackup>();
   readonly schedules = new Map<number, SimSchedule>();
@@ -250,6 +256,7 @@ export class OnappSimulator extends ProviderSimulator {
     const path = segments.join('/');
     request.label = `${method} /${path.replace(/\d+/g, ':id')}`;
     if (!this.authorised(request)) return { status: 401, json: { error: 'You need to sign in or sign up before continuing.' } };
+    if (this.refusedActions.has(request.label)) return { status: 403, json: { errors: ['You do not have permissions for this action'] } };
     let match: RegExpExecArray | null;
     if (method === 'GET' && path === 'virtual_machines.json') return ok(this.listedVms().map((vm) => wrapRecord('virtual_machine', this.wireVm(vm))));
     if (method === 'GET' && path === 'settings/disks.json' && this.accountDiskList) {
