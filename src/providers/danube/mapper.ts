@@ -83,8 +83,12 @@ export function mapBackup(providerId: string, vmAskedFor: string, row: Row): Bac
       // Danube's documents give no full/incremental field: a backup's `type` (its definition's
       // "Backup type (1 - dataset, 2 - file)") is how it is stored, kept in `raw`. Each backup is
       // restored by its name alone and a definition's retention deletes its oldest backups ("Maximum
-      // number of backups to keep"), so none needs an earlier one to restore: FULL, an inference
-      // (docs/providers.md, the documented ambiguities).
+      // number of backups to keep"), so none needs an earlier one to restore. Confirmed in esdc-ce's
+      // source (api/vm/backup/utils.py, get_backup_cmd): a restore names one backup and nothing else
+      // (`esbackup ds-restore -s <its path>`, `file-restore -f <its file> -c <its checksum>`), a file
+      // backup is one whole `zfs send` into its own file, and a dataset backup a snapshot of the backup
+      // node's copy of the disk (sent incrementally, held whole: deleting an older one leaves it
+      // restorable). FULL ("All the data", the schema) for both types.
       mode: 'FULL',
       createdAt: parseUtcDate(row.created),
       // Bytes: a whole, non-negative, safe number, or none (`SafeInt` refuses the rest).

@@ -73,6 +73,13 @@ class Rows {
  * one call. A row is listed once, however many pages repeat it, and a list
  * past MAX_LIST_ROWS is refused as soon as its pages hold more, whatever the
  * count said.
+ *
+ * `p_col` is not sent. It is the list's sort column ("p_cnt, p_num, p_col (page size, page number,
+ * sort column)", providers.md), not a choice of fields: it makes no page smaller nor any list
+ * cheaper. A sort by a column that only grows (`id`) would keep rows from shifting between pages
+ * while the list changes, but no document gives its values or syntax (a name, `+id`/`-id`), and a
+ * panel refusing a column it does not know would fail every list that now reads; the shifts it would
+ * prevent are already met (a row repeated kept once, one skipped read at the next list).
  */
 export async function readPages(page: (number: number, size: number) => Promise<ZomroDoc>, providerId: string, scope: UpstreamScope): Promise<Row[]> {
   const first = await page(1, PAGE_SIZE);
