@@ -38,6 +38,7 @@ export interface AnsweringAccount {
  * The error a refusal maps to, its message scrubbed last (scrubbedError): a table's words are joined
  * provider words. Only data calls come here (each login reads its own refusal), so a 401/403 is every
  * call of the account refused until someone changes its credentials or rights: its health says so.
+ * Not a 403 the provider's words mark as one action's (StatusErrorTable.refusesOneAction).
  */
 export function statusError<Body>(account: AnsweringAccount, status: number, body: Body, table: StatusErrorTable<Body>): GatewayError {
   if (status === 403 && table.refusesOneAction?.(body) === true) return actionNotPermitted(account.providerId);

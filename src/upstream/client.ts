@@ -231,7 +231,8 @@ export class UpstreamClient {
   /**
    * The account's url answered, but not as the provider's API does (a Zomro url at a web server
    * that is not BILLmanager: its 401, 404 or HTML page). Health reads DEGRADED (cause `other`) until
-   * a call is answered again: it read UP while every call failed so. Not the breaker's: the server
+   * a call is answered again, a 404 only where its body is the provider's own (ownNotFound): it read
+   * UP while every call failed so. Not the breaker's: the server
    * answers, and only the operator can put the url right.
    */
   answeredByAnotherServer(): void {

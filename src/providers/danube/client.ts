@@ -202,7 +202,7 @@ const conflictOf = (provider: string, body: DanubeBody, status: number): Gateway
 const badInputOf = (provider: string, body: DanubeBody, status: number): GatewayError =>
   new GatewayError('BAD_USER_INPUT', describe(body, status), { provider, providerCode: `HTTP_${status}`, fields: refusedFields(body) });
 
-/** Danube's statuses (API docs): the caller's input, the object's state, or the provider's own failure. */
+/** Danube's statuses (API docs): the caller's input, the object's state, or the provider's own failure; as read for the VM list (every other call: DANUBE_ERRORS). */
 type DanubeBody = Record<string, unknown>;
 const DANUBE_LIST_ERRORS: StatusErrorTable<DanubeBody> = {
   refused: 'credentials',
