@@ -66,6 +66,8 @@ export const limitsSchema = section({
   maxListArgument: z.number().int().min(1).max(100_000).default(1_000),
   // Upstream calls one GraphQL request may cause: a dashboard over 1,000 instances per provider needs ~5,000.
   maxUpstreamCallsPerRequest: z.number().int().min(1).max(1_000_000).default(10_000),
+  // The JSON of an answer that may repeat what was read (src/graphql/limits/answer-size.ts).
+  maxAnswerBytes: z.number().int().min(1024 * 1024).max(1024 * 1024 * 1024).default(64 * 1024 * 1024),
   // Bytes of provider answers one GraphQL request may take in (it holds what it read until it ends).
   maxUpstreamAnswerBytesPerRequest: z.number().int().min(1024 * 1024).max(64 * 1024 * 1024 * 1024).default(256 * 1024 * 1024),
   // Per client key (anonymous: per IP), per process; off unless set.

@@ -5,6 +5,7 @@ import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { GraphQLError, getOperationAST, print, printSchema, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { AnswerItemsGuard } from './limits/answer-items.js';
+import type { AnswerSizeGuard } from './limits/answer-size.js';
 import type { RootRefusals } from './root-refusals.js';
 import { hoistScalarLiteralVariables, hoistedValues, type HoistedLiteral } from './scalar-literal-variables.js';
 import { unidentifiedOperation } from './unidentified-operation.js';
@@ -70,6 +71,8 @@ export class JitExecutor {
     private readonly answerItems?: AnswerItemsGuard,
     /** Tells of a non-null Query field's failure as it happens: the answer, `data: null`, goes out then (root-refusals.ts). */
     private readonly rootRefusals?: RootRefusals,
+    /** Measures a query's answer that may repeat what was read (limits.maxAnswerBytes); none: not measured. */
+    private readonly answerSize?: AnswerSizeGuard,
   ) {}
 
   async execute(request: JitRequest): Promise<ExecutionResult> {
@@ -105,6 +108,9 @@ export class JitExecutor {
     }
     // What was built before the lists ran past the limit is cut short: one refusal, not a partial answer.
     if (tooMany) return { data: null, errors: [tooMany] };
+    // A mutation's answer says what acted: never replaced (answer-size.ts).
+    const tooLarge = compiled.answersAtRefusal ? null : (this.answerSize?.refusal(request.document, result.data) ?? null);
+    if (tooLarge) return { data: null, errors: [tooLarge] };
     result = withInstanceListsFailed(withRowsLeftOut(result, request.context), request.context);
     if (!result.errors) return result;
     // No `data` at all: the request failed before execution (variable coercion), the client's mistake.

@@ -9,6 +9,7 @@ import { createErrorFormatter, logRequestErrors, type ErrorFormatter } from './e
 import { withEnumValues } from './enum-values-hint.js';
 import { introspectionCheck } from './introspection.js';
 import { AnswerItemsGuard } from './limits/answer-items.js';
+import { AnswerSizeGuard } from './limits/answer-size.js';
 import { JitExecutor } from './jit-executor.js';
 import { RootRefusals } from './root-refusals.js';
 import { variableCostCheck } from './limits/cost-rule.js';
@@ -66,7 +67,7 @@ export function createRequestPipeline(config: Pick<GatewayConfig, 'introspection
   const variableCost = variableCostCheck(config.limits);
   return {
     schema,
-    executor: new JitExecutor(schema, answerItems, rootRefusals),
+    executor: new JitExecutor(schema, answerItems, rootRefusals, new AnswerSizeGuard(schema, config.limits.maxAnswerBytes)),
     answerItems,
     parseOptions,
     validationRules,
