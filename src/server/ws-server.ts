@@ -15,6 +15,7 @@ import type { GraphQLContext } from '../graphql/context.js';
 import { unidentifiedOperation } from '../graphql/unidentified-operation.js';
 import { persistedQueryRefusal } from '../graphql/persisted-query-check.js';
 import { eventWithRowsLeftOut } from '../graphql/rows-left-out-errors.js';
+import { subscriptionVariableErrors } from '../graphql/subscription-variables.js';
 import { collapseRepeatedErrors } from '../graphql/repeated-errors.js';
 import type { ClientAuthenticator } from './auth.js';
 import { AddressCounts, GROUP_WORDS, groupOf } from './address-groups.js';
@@ -370,6 +371,9 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       sources.set(prepared.document, prepared.source);
       const variables = shedUnread(payload, operation);
       if (operation.operation === 'subscription') {
+        // Before its place is taken: refused here, it never runs.
+        const invalid = subscriptionVariableErrors(pipeline.schema, operation, variables);
+        if (invalid) return invalid;
         const refused = subscriptionCaps.take(state.clientKey);
         // No log line: a client sending subscribe after subscribe would write one each (the error counter counts them).
         if (refused !== null) return [new GraphQLError(refused, { extensions: { code: 'QUERY_TOO_COMPLEX' } })];
