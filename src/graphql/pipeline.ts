@@ -35,6 +35,8 @@ export interface RequestPipeline {
   executor: JitExecutor;
   /** Counts the items of each execution's lists; a subscription's update ends its count where it is sent. */
   answerItems: AnswerItemsGuard;
+  /** Measures an answer that may repeat what was read (limits.maxAnswerBytes); a subscription's update is measured where it is sent. */
+  answerSize: AnswerSizeGuard;
   parseOptions: QueryLimits['parseOptions'];
   /** Rules added to graphql-js's specified ones. */
   validationRules: ValidationRule[];
@@ -59,6 +61,7 @@ export function createRequestPipeline(config: Pick<GatewayConfig, 'introspection
   const rootRefusals = new RootRefusals((context) => (context as Partial<GraphQLContext>).reads?.stopReads());
   const answerItems = new AnswerItemsGuard(config.limits.maxCost, (context, refusal) => rootRefusals.answerNow(context, refusal));
   answerItems.install(schema);
+  const answerSize = new AnswerSizeGuard(schema, config.limits.maxAnswerBytes);
   rootRefusals.install(schema);
   const { parseOptions, validationRules: limitRules } = queryLimits(config.limits);
   const validationRules = [...limitRules, inheritedVariableNameRule, prototypeAliasRule];
@@ -67,8 +70,9 @@ export function createRequestPipeline(config: Pick<GatewayConfig, 'introspection
   const variableCost = variableCostCheck(config.limits);
   return {
     schema,
-    executor: new JitExecutor(schema, answerItems, rootRefusals, new AnswerSizeGuard(schema, config.limits.maxAnswerBytes)),
+    executor: new JitExecutor(schema, answerItems, rootRefusals, answerSize),
     answerItems,
+    answerSize,
     parseOptions,
     validationRules,
     formatError,

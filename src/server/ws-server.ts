@@ -427,8 +427,12 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       // A subscription's event ran in graphql-js, not the executor (which adds these to the others).
       // Read before the refusal too: what a refused event noted is forgotten with it, else the next
       // event told its rows again, at paths of the refused event's answer.
-      const answer = getOperationAST(args.document, args.operationName)?.operation === 'subscription' ? eventWithRowsLeftOut(result, args.contextValue) : result;
+      const update = getOperationAST(args.document, args.operationName)?.operation === 'subscription';
+      const answer = update ? eventWithRowsLeftOut(result, args.contextValue) : result;
       if (tooMany) return { data: null, errors: format(requestIdOf(ctx, id), [tooMany]) };
+      // A subscription's update ran in graphql-js: measured here, as the executor measures a query's answer.
+      const tooLarge = update ? pipeline.answerSize.refusal(args.document, answer.data) : null;
+      if (tooLarge) return { data: null, errors: format(requestIdOf(ctx, id), [tooLarge]) };
       if (!answer.errors) return;
       return { ...answer, errors: format(requestIdOf(ctx, id), answer.errors) };
     },

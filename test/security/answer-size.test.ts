@@ -106,3 +106,43 @@ describe('an answer that repeats what was read is bounded before it is written (
     expect(plain.data?.instance.backups).toHaveLength(6);
   });
 });
+
+describe("a subscription's update that repeats what was read is bounded alike", () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['onapp'], simulator: { instances: 3, backupsPerInstance: 60 }, configure: withLimits({ maxAnswerBytes: MiB }) });
+  });
+  afterAll(() => harness.close());
+
+  it("refuses an operation's instance's backups' instance's backups (60 x 60 raw records) as it is sent", async () => {
+    const listed = await harness.gql<{ instances: { edges: Array<{ node: { id: string; backups: Array<{ raw: unknown }> } }> } }>('{ instances { edges { node { id backups { raw } } } } }');
+    const instance = listed.data!.instances.edges.map((edge) => edge.node).sort((a, b) => b.backups.length - a.backups.length)[0]!;
+    // Precondition: each backup's instance's backups once are within the limit, all of them past it.
+    const once = JSON.stringify(instance.backups).length;
+    expect(once).toBeLessThan(MiB);
+    expect(once * instance.backups.length).toBeGreaterThan(MiB);
+    const created = await harness.gql<{ createBackup: { operation: { id: string } } }>('mutation($id: ID!) { createBackup(input: { instanceId: $id, name: "fan" }) { operation { id } } }', { id: instance.id });
+    expect(created.errors, JSON.stringify(created.errors)).toBeUndefined();
+    const client = wsClient(harness.gateway.graphqlUrl);
+    try {
+      const first = await new Promise<{ data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }>((resolve, reject) => {
+        const stop = client.subscribe(
+          { query: 'subscription($id: ID!) { operationUpdated(id: $id) { status instance { backups { instance { backups { raw } } } } } }', variables: { id: created.data!.createBackup.operation.id } },
+          {
+            next: (value) => {
+              stop();
+              resolve(value as { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> });
+            },
+            error: reject,
+            complete: () => reject(new Error('ended without an update')),
+          },
+        );
+      });
+      expect(first.errors?.map((error) => error.extensions?.code)).toEqual(['QUERY_TOO_COMPLEX']);
+      expect(first.errors?.[0]?.message).toContain('limits.maxAnswerBytes');
+      expect(first.data ?? null).toBeNull();
+    } finally {
+      await client.dispose();
+    }
+  });
+});
