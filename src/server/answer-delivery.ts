@@ -26,7 +26,7 @@ export interface AnswerDelivery {
  * sends its send buffer after the socket is ended, even once the process has
  * exited, and whether the client reads it from there is beyond our view.
  */
-export function trackAnswerDelivery(httpServer: Server): AnswerDelivery {
+export function trackAnswerDelivery(httpServer: Server, spared: (socket: Socket) => boolean = () => false): AnswerDelivery {
   const ledger = new ConnectionLedger<Socket>();
   const delivered = new WeakSet<ServerResponse>();
   httpServer.on('connection', (socket: Socket) => {
@@ -46,9 +46,9 @@ export function trackAnswerDelivery(httpServer: Server): AnswerDelivery {
   });
   // Node's own version destroys connections with answers still queued (see above). Keep-alive
   // connections owing nothing still close at once, so a drain with nothing in flight is quick;
-  // one whose next request is still arriving is closed too, as Apollo's drain would a moment later.
+  // one whose next request's headers are still arriving is left to unfinished-heads-at-drain.ts (`spared`).
   httpServer.closeIdleConnections = () => {
-    for (const socket of ledger.idle()) socket.destroy();
+    for (const socket of ledger.idle()) if (!spared(socket)) socket.destroy();
   };
   return { delivered: (res) => delivered.has(res) };
 }

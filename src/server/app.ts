@@ -52,6 +52,7 @@ import { authenticateRequests } from './request-authentication.js';
 import { HttpDrain } from './http-drain.js';
 import { CloseWhenDraining } from './close-when-draining.js';
 import { RefuseUnreadBodiesAtDrain } from './unread-bodies-at-drain.js';
+import { AnswerUnfinishedHeadsAtDrain, UNFINISHED_HEAD_WAIT_MS } from './unfinished-heads-at-drain.js';
 import { DrainRefusals, drainRefusalsMessage } from './drain-refusals.js';
 import { stopServingAtOnce } from './stop-serving.js';
 import { dropRequestsOnEndedConnections } from './ended-connection-requests.js';
@@ -230,7 +231,13 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   // GraphQL POST answers are never revalidated, and GraphiQL sets its own.
   app.set('etag', false);
   const bodyUnread = closeAfterAnswersBeforeBody(app);
-  const httpServer = createServer({ ...requestTimeouts(options.requestTimeoutMs), ServerResponse: bodyUnread.ServerResponse }, bodyUnread.listener);
+  // Set just below: the app's listener must exist before node's server to be handed to it.
+  let unfinishedHeads: AnswerUnfinishedHeadsAtDrain | undefined;
+  const httpServer = createServer({ ...requestTimeouts(options.requestTimeoutMs), ServerResponse: bodyUnread.ServerResponse }, (request, response) => {
+    // A request whose headers were still arriving when the listener closed: answered SHUTTING_DOWN, never run.
+    if (unfinishedHeads?.answered(request, response)) return;
+    bodyUnread.listener(request, response);
+  });
   keepEveryHeaderLine(httpServer);
   answerUnreadableRequests(httpServer);
   answerWhatNodeRefused(httpServer);
@@ -261,7 +268,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     },
   });
   // The drain (ours and Apollo's server.close()) must leave answers still being written to slow readers alone.
-  const answers = trackAnswerDelivery(httpServer);
+  const answers = trackAnswerDelivery(httpServer, (socket) => unfinishedHeads?.spared(socket) === true);
   dropStalledAnswers(httpServer, {
     stallMs: options.answerStallMs ?? ANSWER_STALL_MS,
     onDropped: (req, unsentBytes) => requestRefusalLines.warn(clientAddressOf(req), { remote: req.socket.remoteAddress, unsentBytes }, 'HTTP connection closed: the client is not reading its answer'),
@@ -280,6 +287,8 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   const drain = new HttpDrain(config.shutdown.drainTimeoutMs, { mayHaveActed: (res) => !readOnly(res.req), onAnswered: () => metrics.graphqlError('SHUTTING_DOWN') });
   const keepAliveEnd = new CloseWhenDraining(httpServer);
   const unreadBodies = new RefuseUnreadBodiesAtDrain(httpServer, () => drainRefusals.refused('body_unread'));
+  unfinishedHeads = new AnswerUnfinishedHeadsAtDrain(httpServer, (socket) => keepAliveEnd.owesAnswer(socket), () => drainRefusals.refused('head_unfinished'));
+  const headsAtDrain = unfinishedHeads;
   const stopServing = stopServingAtOnce(httpServer);
   // Last of the request listeners prepended: it runs first, before anything takes the request in.
   dropRequestsOnEndedConnections(httpServer, (req) => logger.info({ remote: req.socket.remoteAddress }, 'HTTP request dropped unrun: it came on a connection the drain had already ended'));
@@ -503,12 +512,15 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
         void services.watcher.close();
         // No new connection, HTTP or WebSocket, from here; Apollo's drain below closes the server
         // again and is called back once every connection has ended.
+        // Before the close, which destroys the connections owing no answer but those whose headers it awaits.
+        headsAtDrain.begin();
         httpServer.close();
         unreadBodies.begin();
         // Before Apollo's drain, which ends every connection without a request in flight, upgraded ones too.
         // What is left of the drain, less a margin for the close frames to leave before the
         // process's own drain timer (started with beginDrain, at the signal) ends it.
-        const { operationsCut } = await subscriptions.dispose(drain.leftMs());
+        // Headers still arriving are waited for beside them: else Apollo's drain ended their connections unanswered.
+        const [{ operationsCut }] = await Promise.all([subscriptions.dispose(drain.leftMs()), headsAtDrain.settled(Math.min(UNFINISHED_HEAD_WAIT_MS, drain.leftMs()))]);
         // Every connection has closed and written its counts back: the lease goes with them.
         sharedCounters?.subscriptions.close();
         // Apollo's drain cuts the requests still running, or whose answers are still being written,

@@ -42,6 +42,11 @@ export class CloseWhenDraining {
     });
   }
 
+  /** Whether the connection's newest answer (and so every answer on it) has not closed yet. */
+  owesAnswer(socket: Socket): boolean {
+    return this.newest.has(socket);
+  }
+
   begin(): void {
     if (this.draining) return;
     this.draining = true;

@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import { SHUTTING_DOWN_RETRY_AFTER_SECONDS } from './shutting-down-answer.js';
 
 /** What a client is told of a request the drain timeout cut while it ran: for a mutation, that its outcome is unknown, never that it failed. */
 export function drainCutAnswerMessage(mayHaveActed: boolean): string {
@@ -11,8 +12,6 @@ export function drainCutAnswerMessage(mayHaveActed: boolean): string {
   );
 }
 
-/** Seconds a client waits before sending again: the replica is going, another (or its successor) answers. */
-const RETRY_AFTER_SECONDS = 1;
 
 /**
  * Answers a request the drain is about to cut, unless its answer has begun: 503 SHUTTING_DOWN in the
@@ -24,7 +23,7 @@ const RETRY_AFTER_SECONDS = 1;
 export function answerCutRequest(res: Response, mayHaveActed: boolean): boolean {
   if (res.headersSent || res.writableEnded || res.destroyed) return false;
   res.locals.answeredByDrain = true;
-  res.status(503).set({ 'retry-after': String(RETRY_AFTER_SECONDS), connection: 'close' });
+  res.status(503).set({ 'retry-after': String(SHUTTING_DOWN_RETRY_AFTER_SECONDS), connection: 'close' });
   res.json({ errors: [{ message: drainCutAnswerMessage(mayHaveActed), extensions: { code: 'SHUTTING_DOWN' } }] });
   return true;
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { answerShuttingDown } from './shutting-down-answer.js';
 
 export const SHUTTING_DOWN_UNREAD_BODY_MESSAGE = 'the gateway is shutting down and did not run this request, whose body had not all arrived: nothing was sent; send it again on a new connection';
 
@@ -47,8 +48,7 @@ export class RefuseUnreadBodiesAtDrain {
 
   private refuseIfUnread(request: IncomingMessage, response: ServerResponse): void {
     if (request.complete || response.headersSent || response.writableEnded || request.socket.destroyed) return;
-    response.writeHead(503, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
-    response.end(JSON.stringify({ errors: [{ message: SHUTTING_DOWN_UNREAD_BODY_MESSAGE, extensions: { code: 'SHUTTING_DOWN' } }] }));
+    answerShuttingDown(response, SHUTTING_DOWN_UNREAD_BODY_MESSAGE);
     this.onRefused();
   }
 }

@@ -66,6 +66,8 @@ describe('the drain and a request body that never ends', () => {
     const answer = finalAnswer(await slow.closed);
     expect(answer.status).toBe(503);
     expect(answer.head).toContain('connection: close');
+    // As every other 503 SHUTTING_DOWN says: when to send it again.
+    expect(answer.head).toContain('retry-after: 1');
     expect(slow.received()).toContain('SHUTTING_DOWN');
     // Says nothing ran and to send it again: a client told only the code cannot tell a cut mutation from one never run.
     expect(slow.received()).toContain(SHUTTING_DOWN_UNREAD_BODY_MESSAGE);

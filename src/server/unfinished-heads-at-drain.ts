@@ -1,0 +1,118 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { answerShuttingDown, shuttingDownRawAnswer } from './shutting-down-answer.js';
+
+export const SHUTTING_DOWN_UNFINISHED_HEAD_MESSAGE =
+  'the gateway is shutting down and did not run this request, whose headers were still arriving when it stopped taking connections: nothing was sent; send it again on a new connection';
+
+/** How long the drain waits for the headers still arriving when the listener closes, at most: as long as a WebSocket client's close frame is waited for. */
+export const UNFINISHED_HEAD_WAIT_MS = 1_000;
+
+/**
+ * A connection whose request headers were still arriving when the listener closed is answered,
+ * 503 SHUTTING_DOWN, unrun. It owes no answer, so the drain's close of idle connections
+ * (answer-delivery.ts) destroyed it, or Apollo's drain ended it a moment later: the client's rest
+ * of the headers met a closed connection (a reset, no answer; a browser sends it again, a service
+ * reads a network failure).
+ *
+ * Such a connection is spared that close and given up to UNFINISHED_HEAD_WAIT_MS (or what is left
+ * of the drain) to finish its headers: its request is then answered SHUTTING_DOWN in place of the
+ * app, unrun, with `Connection: close`. One whose headers still have not come then is answered all
+ * the same, as node answers a request whose headers time out (408): the answer, then the end.
+ *
+ * Node tells no one of a request begun, so "headers still arriving" is read from the bytes: the
+ * connection has read more than it had when its last request's headers (or body) were read. Bytes
+ * of the next request that came in the same read as the end of the last one are not seen so: that
+ * connection is closed as before. A connection that has sent nothing is closed as before too: no
+ * request, nothing to answer.
+ */
+export class AnswerUnfinishedHeadsAtDrain {
+  private readonly open = new Set<Socket>();
+  private readonly upgraded = new WeakSet<Socket>();
+  /** Per connection, the bytes it had read once its last request's headers (or body) were read. */
+  private readonly readByLastRequest = new WeakMap<Socket, number>();
+  /** Connections whose headers were still arriving at the listener's close, until their request comes. */
+  private readonly awaited = new Set<Socket>();
+  private settle: (() => void) | undefined;
+
+  constructor(
+    httpServer: Server,
+    /** Whether an answer on the connection has not closed yet (close-when-draining.ts follows each connection's newest). */
+    private readonly owesAnswer: (socket: Socket) => boolean,
+    /** Told of each request (or unfinished head) answered so. */
+    private readonly onRefused: () => void = () => undefined,
+  ) {
+    httpServer.on('connection', (socket: Socket) => {
+      this.open.add(socket);
+      socket.once('close', () => {
+        this.open.delete(socket);
+        this.forget(socket);
+      });
+    });
+    httpServer.on('upgrade', (request: IncomingMessage) => this.upgraded.add(request.socket));
+  }
+
+  /**
+   * The listener is about to close: the connections owing no answer that have read bytes since
+   * their last request are awaited (and spared the close of idle connections).
+   */
+  begin(): void {
+    for (const socket of this.open) {
+      if (socket.destroyed || socket.writableEnded || this.upgraded.has(socket) || this.owesAnswer(socket)) continue;
+      if (socket.bytesRead > (this.readByLastRequest.get(socket) ?? 0)) this.awaited.add(socket);
+    }
+  }
+
+  /** Whether the close of idle connections leaves this one open: its headers are awaited. */
+  spared(socket: Socket): boolean {
+    return this.awaited.has(socket);
+  }
+
+  /**
+   * For the app's request listener, which sees every request: true when this one is answered here,
+   * unrun (its headers were still arriving at the close); else its bytes are noted as read.
+   */
+  answered(request: IncomingMessage, response: ServerResponse): boolean {
+    const socket = request.socket;
+    if (!this.awaited.has(socket)) {
+      this.readByLastRequest.set(socket, socket.bytesRead);
+      if (!request.complete) request.once('end', () => this.readByLastRequest.set(socket, socket.bytesRead));
+      return false;
+    }
+    this.forget(socket);
+    answerShuttingDown(response, SHUTTING_DOWN_UNFINISHED_HEAD_MESSAGE);
+    this.onRefused();
+    return true;
+  }
+
+  /** Resolves once every awaited connection has its request answered or has closed, or after `waitMs`; those still awaited then are answered now. */
+  async settled(waitMs: number): Promise<void> {
+    if (this.awaited.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        this.settle = resolve;
+        timer = setTimeout(resolve, waitMs);
+      });
+      clearTimeout(timer);
+      this.settle = undefined;
+    }
+    this.answerNow();
+  }
+
+  /** Every connection still awaited: an answer in its headers' place, then its end. */
+  answerNow(): void {
+    for (const socket of [...this.awaited]) {
+      this.forget(socket);
+      if (socket.destroyed) continue;
+      // Once the answer has left: the rest of the headers, should it come, is no request.
+      socket.once('finish', () => socket.destroy());
+      socket.end(shuttingDownRawAnswer(SHUTTING_DOWN_UNFINISHED_HEAD_MESSAGE));
+      this.onRefused();
+    }
+  }
+
+  private forget(socket: Socket): void {
+    if (!this.awaited.delete(socket)) return;
+    if (this.awaited.size === 0) this.settle?.();
+  }
+}

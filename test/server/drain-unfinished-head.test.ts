@@ -1,0 +1,85 @@
+import { connect, type Socket } from 'node:net';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tempDirs } from '../helpers/temp-dirs.js';
+import { SHUTTING_DOWN_UNFINISHED_HEAD_MESSAGE } from '../../src/server/unfinished-heads-at-drain.js';
+import { builtGatewayBesideZomro } from './built-gateway-beside-zomro.js';
+import { shellEnv, start, type Spawned } from './process.js';
+
+const temp = tempDirs();
+afterAll(() => temp.removeAll());
+
+/**
+ * A request whose headers were still arriving when the listener closed was destroyed unread:
+ * node keeps such a connection at close() (its request has begun), Apollo's drain ended it as
+ * owing nothing, and the rest of the headers met an ended connection (a reset, no answer). It is
+ * answered 503 SHUTTING_DOWN now, unrun. The compiled gateway (dist/), raw sockets: no HTTP client
+ * sends half its headers and waits.
+ */
+
+const BODY = JSON.stringify({ query: '{ instances(first: 1) { edges { node { backups { id } } } } }' });
+const FIRST_HALF = 'POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: appl';
+const SECOND_HALF = `ication/json\r\ncontent-length: ${Buffer.byteLength(BODY)}\r\n\r\n${BODY}`;
+
+function halfSent(port: number): { socket: Socket; closed: Promise<string> } {
+  const socket = connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  let text = '';
+  socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+  const closed = new Promise<string>((resolve) => socket.once('close', () => resolve(text)));
+  socket.write(FIRST_HALF);
+  return { socket, closed };
+}
+
+const headOf = (text: string): string => text.slice(0, text.indexOf('\r\n\r\n')).toLowerCase();
+
+describe('the drain and a request whose headers are still arriving', () => {
+  const built = builtGatewayBesideZomro();
+
+  const launch = async (): Promise<{ gateway: Spawned; port: number; adminUrl: string }> => {
+    const path = join(temp.make('bg-drain-unfinished-head-'), 'config.yaml');
+    writeFileSync(path, JSON.stringify({ listen: { host: '127.0.0.1', port: 0 }, admin: { port: 0 }, allowAnonymous: true, anonymousRole: 'viewer', shutdown: { drainTimeoutMs: 6_000, readyzGraceMs: 0 }, providers: [built.simulator().accountConfig('zomro')] }));
+    const gateway = built.track(start(process.execPath, ['dist/main.js', '--config', path], shellEnv({ PORT: '0', LOG_FORMAT: 'json', LOG_LEVEL: 'info' })));
+    const url = (await gateway.waitFor(/GraphiQL: (http:\/\/[^\s";]+)/))[1] as string;
+    const adminUrl = (await gateway.waitFor(/"adminUrl":"([^"]+)"/))[1] as string;
+    return { gateway, port: Number(new URL(url).port), adminUrl };
+  };
+
+  it('the rest of the headers sent after the listener closed: 503 SHUTTING_DOWN with Retry-After and Connection: close, unrun, exit 0', async () => {
+    const { gateway, port, adminUrl } = await launch();
+    const half = halfSent(port);
+    // The admin listener's answer, asked after the half left, comes once the gateway has read it.
+    expect((await fetch(new URL('/healthz', adminUrl))).status).toBe(200);
+    built.simulator().server.resetLog();
+    gateway.child.kill('SIGTERM');
+    // No readyz grace: the listener has closed by the time this line is written.
+    await gateway.waitFor(/shutting down: finishing requests in flight/);
+    half.socket.write(SECOND_HALF);
+    const text = await half.closed;
+    expect(text.startsWith('HTTP/1.1 503')).toBe(true);
+    expect(headOf(text)).toContain('connection: close');
+    expect(headOf(text)).toContain('retry-after: 1');
+    expect(headOf(text)).toContain('content-type: application/json');
+    expect(JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4))).toEqual({ errors: [{ message: SHUTTING_DOWN_UNFINISHED_HEAD_MESSAGE, extensions: { code: 'SHUTTING_DOWN' } }] });
+    expect((await gateway.exited).code).toBe(0);
+    expect(built.simulator().server.count()).toBe(0);
+    expect(gateway.output()).toContain('"head_unfinished":1');
+  }, 60_000);
+
+  it('headers that never finish: answered 503 SHUTTING_DOWN in their place, connection ended, exit 0 well within the drain', async () => {
+    const { gateway, port, adminUrl } = await launch();
+    const half = halfSent(port);
+    expect((await fetch(new URL('/healthz', adminUrl))).status).toBe(200);
+    built.simulator().server.resetLog();
+    gateway.child.kill('SIGTERM');
+    const text = await half.closed;
+    expect(text.startsWith('HTTP/1.1 503')).toBe(true);
+    expect(headOf(text)).toContain('connection: close');
+    expect(headOf(text)).toContain('retry-after: 1');
+    expect(text).toContain(SHUTTING_DOWN_UNFINISHED_HEAD_MESSAGE);
+    expect((await gateway.exited).code).toBe(0);
+    expect(gateway.output()).not.toContain('drain timeout');
+    expect(built.simulator().server.count()).toBe(0);
+  }, 60_000);
+});
