@@ -54,7 +54,7 @@ import { CloseWhenDraining } from './close-when-draining.js';
 import { RefuseUnreadBodiesAtDrain } from './unread-bodies-at-drain.js';
 import { AnswerUnfinishedHeadsAtDrain, UNFINISHED_HEAD_WAIT_MS } from './unfinished-heads-at-drain.js';
 import { DrainRefusals, drainRefusalsMessage } from './drain-refusals.js';
-import { stopServingAtOnce } from './stop-serving.js';
+import { ANSWERS_AT_STOP_WAIT_MS, stopServingAtOnce } from './stop-serving.js';
 import { dropRequestsOnEndedConnections } from './ended-connection-requests.js';
 import { requestIdAssigner } from './request-id.js';
 import { noSniff } from './no-sniff.js';
@@ -145,8 +145,12 @@ export interface RunningGateway {
    * timeout and were cut.
    */
   close(): Promise<DrainOutcome>;
-  /** For an exit that does not wait for the drain: both listeners (public and admin) closed and every connection destroyed, now (stop-serving.ts). */
-  stopServing(): void;
+  /**
+   * For an exit that does not wait for the drain: both listeners (public and admin) closed now, every request
+   * not yet answered answered 503 SHUTTING_DOWN, and every connection destroyed once those answers are out, within
+   * ANSWERS_AT_STOP_WAIT_MS (stop-serving.ts).
+   */
+  stopServing(): Promise<void>;
   /** What the process's last-resort handlers (process-faults.ts) need of the gateway: its accounts' scrubbers and its metric. */
   faultRecord: FaultRecord;
 }
@@ -500,9 +504,15 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     },
     // The admin listener with it: its /healthz said 200, and /metrics answered, for the second
     // the exit gives stdout, from a process on its way out.
-    stopServing: () => {
-      stopServing();
+    stopServing: async () => {
       void admin.close();
+      // Headers still arriving are spared the listener's close of idle connections, to be answered below.
+      headsAtDrain.begin();
+      httpServer.close();
+      // Every request still unanswered is answered now, 503 SHUTTING_DOWN in the drain's words: a
+      // second signal, or the drain timer, cut them with no answer (a reset, which a browser sends again).
+      const answered = new Set([...unreadBodies.refuseNow(), ...drain.answerRunningNow(), ...headsAtDrain.answerNow()]);
+      await stopServing(answered, ANSWERS_AT_STOP_WAIT_MS);
     },
     close: () => {
       closing ??= (async () => {

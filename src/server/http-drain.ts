@@ -117,6 +117,24 @@ export class HttpDrain {
   }
 
   /**
+   * For an exit that does not wait for the drain (a second signal, the drain timer): every request
+   * still followed whose answer has not begun is answered now, as the drain's cut would answer it.
+   * The connections of those answered: the exit gives them a moment to take their answers.
+   */
+  answerRunningNow(): Socket[] {
+    const answered: Socket[] = [];
+    if (this.cutAnswers === undefined) return answered;
+    for (const res of this.inFlight) {
+      if (!answerCutRequest(res, this.cutAnswers.mayHaveActed(res))) continue;
+      this.answeredAtCut.add(res);
+      this.cutAnswers.onAnswered();
+      const socket: Socket | undefined = res.req?.socket;
+      if (socket) answered.push(socket);
+    }
+    return answered;
+  }
+
+  /**
    * Once Apollo's drain is over: the requests it cut. Those delivered in the last moments were not
    * cut; an answer cut half written was, and so was one the drain answered in its place.
    */

@@ -128,9 +128,10 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, o
     flushLogs: () => boundedStdout().flushed(LOG_FLUSH_AT_EXIT_MS),
     // Serving stops first, so nothing runs after the cut mutations' audit lines (the exit then waits up to 1 s for stdout).
     // A mutation cut by an exit that does not wait may have acted: its audit line is written first.
-    abandon: () => {
-      server.stopServing();
+    abandon: async () => {
+      const stopped = server.stopServing();
       void server.services.mutationsRunning.auditCut();
+      await stopped;
     },
     // /readyz turns 503 for the grace first (a balancer takes the replica out),
     // then server.close() stops taking requests, closes subscriptions (1001) while those in

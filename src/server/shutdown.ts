@@ -12,8 +12,12 @@ export interface ShutdownOptions {
   echoMs: number;
   /** Before every exit (one that waits for the drain or not): the log lines still queued for stdout's reader, given a moment to leave. */
   flushLogs?: () => Promise<void>;
-  /** Just before an exit that does not wait for the drain (a second signal, the drain timer): the audit lines of the mutations it cuts. */
-  abandon?: () => void;
+  /**
+   * Just before an exit that does not wait for the drain (a second signal, the drain timer): serving
+   * stopped, each request not yet answered answered 503 SHUTTING_DOWN (a bounded wait for those
+   * answers to leave), and the audit lines of the mutations it cuts.
+   */
+  abandon?: () => Promise<void> | void;
 }
 
 const SIGNAL_NUMBER = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const;
@@ -27,7 +31,8 @@ type StopSignal = keyof typeof SIGNAL_NUMBER;
  * gives the reload) or a terminal closed.
  * A second signal means the operator is done waiting: exit without the drain, 128+signal
  * (129 for SIGHUP, 130 for SIGINT, 143 for SIGTERM), as a shell reports a process killed by it,
- * once the lines queued for stdout have left (at most flushLogs' bound; a third signal ends that too).
+ * once the requests still unanswered have been answered 503 SHUTTING_DOWN (abandon's bounded wait)
+ * and the lines queued for stdout have left (at most flushLogs' bound; a third signal ends both).
  * A drain that outlasts drainTimeoutMs exits 1, so a stuck upstream cannot
  * hold a deploy hostage; so does a step that fails (operations cut at the
  * drain timeout, a store that would not close), after the others have run.
@@ -46,12 +51,13 @@ export function exitOnSignals(options: ShutdownOptions): GracefulStop {
     // The drain timer ending during a second signal's wait: that exit, its lines and its code stand.
     if (leavingSince !== null) return;
     leavingSince = performance.now();
-    try {
-      options.abandon?.();
-    } catch (error) {
-      logger.error({ err: error }, 'shutdown: writing the cut mutations\' audit lines failed');
-    }
     void (async () => {
+      try {
+        // Its first part (serving stopped, the unanswered answered) runs before this returns; the wait for those answers is bounded.
+        await options.abandon?.();
+      } catch (error) {
+        logger.error({ err: error }, 'shutdown: answering the requests cut, or writing the cut mutations\' audit lines, failed');
+      }
       try {
         await options.flushLogs?.();
       } finally {

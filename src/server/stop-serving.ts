@@ -6,13 +6,23 @@ import { MAX_WAITING_PER_CONNECTION } from './connection-turns.js';
 const CLOSE_WATCHERS = 16;
 
 /**
- * Stops serving on the spot: the listener closes and every connection, WebSocket ones included
- * (an upgraded socket is the connection's own), is destroyed. For an exit that does not wait for
- * the drain (a second signal, the drain timer): it still gives the log lines queued for stdout up
- * to 1 s to leave, and through that second a listener open in the readyz grace, and every open
- * connection, kept running requests (mutations too) after the cut ones' audit lines were written.
+ * How long an exit that does not wait for the drain gives the connections it has just answered
+ * (503 SHUTTING_DOWN, written at once) to take their answers before it destroys them: a few
+ * hundred bytes each, handed to the kernel within a turn or two; the bound only keeps a client
+ * that reads nothing from holding the exit.
  */
-export function stopServingAtOnce(httpServer: Server): () => void {
+export const ANSWERS_AT_STOP_WAIT_MS = 250;
+
+/**
+ * Stops serving on the spot, once the listener has closed: every connection, WebSocket ones included
+ * (an upgraded socket is the connection's own), is destroyed, but for those `answered` names (their
+ * 503 SHUTTING_DOWN just written), which are destroyed once they close or after `waitMs`. For an
+ * exit that does not wait for the drain (a second signal, the drain timer): it still gives the log
+ * lines queued for stdout up to 1 s to leave, and through that second a listener open in the readyz
+ * grace, and every open connection, kept running requests (mutations too) after the cut ones'
+ * audit lines were written.
+ */
+export function stopServingAtOnce(httpServer: Server): (answered: ReadonlySet<Socket>, waitMs: number) => Promise<void> {
   const open = new Set<Socket>();
   httpServer.on('connection', (socket: Socket) => {
     // Ten of the gateway's layers each watch a connection's close once (connection caps, turns,
@@ -24,8 +34,14 @@ export function stopServingAtOnce(httpServer: Server): () => void {
     open.add(socket);
     socket.once('close', () => open.delete(socket));
   });
-  return () => {
-    httpServer.close();
+  return async (answered, waitMs) => {
+    for (const socket of open) if (!answered.has(socket)) socket.destroy();
+    const left = [...answered].filter((socket) => !socket.destroyed);
+    if (left.length > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all(left.map((socket) => new Promise((resolve) => socket.once('close', resolve)))), new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+      clearTimeout(timer);
+    }
     for (const socket of open) socket.destroy();
   };
 }

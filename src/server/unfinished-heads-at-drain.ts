@@ -99,8 +99,9 @@ export class AnswerUnfinishedHeadsAtDrain {
     this.answerNow();
   }
 
-  /** Every connection still awaited: an answer in its headers' place, then its end. */
-  answerNow(): void {
+  /** Every connection still awaited: an answer in its headers' place, then its end. The connections answered so. */
+  answerNow(): Socket[] {
+    const answered: Socket[] = [];
     for (const socket of [...this.awaited]) {
       this.forget(socket);
       if (socket.destroyed) continue;
@@ -108,7 +109,9 @@ export class AnswerUnfinishedHeadsAtDrain {
       socket.once('finish', () => socket.destroy());
       socket.end(shuttingDownRawAnswer(SHUTTING_DOWN_UNFINISHED_HEAD_MESSAGE));
       this.onRefused();
+      answered.push(socket);
     }
+    return answered;
   }
 
   private forget(socket: Socket): void {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { answerShuttingDown } from './shutting-down-answer.js';
 
 export const SHUTTING_DOWN_UNREAD_BODY_MESSAGE = 'the gateway is shutting down and did not run this request, whose body had not all arrived: nothing was sent; send it again on a new connection';
@@ -46,9 +47,18 @@ export class RefuseUnreadBodiesAtDrain {
     });
   }
 
-  private refuseIfUnread(request: IncomingMessage, response: ServerResponse): void {
-    if (request.complete || response.headersSent || response.writableEnded || request.socket.destroyed) return;
+  /** For an exit that does not wait for the drain: every body still coming is refused now; the connections answered so. */
+  refuseNow(): Socket[] {
+    this.refusing = true;
+    const answered: Socket[] = [];
+    for (const [request, response] of this.reading) if (this.refuseIfUnread(request, response)) answered.push(request.socket);
+    return answered;
+  }
+
+  private refuseIfUnread(request: IncomingMessage, response: ServerResponse): boolean {
+    if (request.complete || response.headersSent || response.writableEnded || request.socket.destroyed) return false;
     answerShuttingDown(response, SHUTTING_DOWN_UNREAD_BODY_MESSAGE);
     this.onRefused();
+    return true;
   }
 }
