@@ -19,10 +19,22 @@ export type StopSignal = (typeof STOP_SIGNALS)[number];
 export const EXIT_STOPPED_WHILE_STARTING = 0;
 
 export interface StartPhases {
-  /** The start has moved on to `phase`. */
+  /** The start has moved on to `phase`; throws StoppedWhileStarting once a stop signal came. */
   enter(phase: StartPhase): void;
-  /** The drain's handlers are in place: a signal is theirs from now on. */
+  /** The drain's handlers are about to be put in place: a signal is theirs from now on; throws StoppedWhileStarting (its listeners let go all the same) once a stop signal came. */
   started(): void;
+}
+
+/**
+ * Thrown by the start's next step after a stop signal: the start goes no further. It went on
+ * while the stop's line was written (up to the log flush's 1 s): it opened its listeners, said
+ * "ready" and took requests, which the stop's exit then cut unanswered.
+ */
+export class StoppedWhileStarting extends Error {
+  constructor(readonly signal: StopSignal) {
+    super(`stopped by ${signal} while starting`);
+    this.name = 'StoppedWhileStarting';
+  }
 }
 
 /** The plain line stderr gets: the signal, the phase, and that the gateway did not start. */
@@ -35,19 +47,24 @@ export const stoppedWhileStartingLine = (signal: StopSignal, phase: StartPhase):
  */
 export function watchStartSignals(onStop: (signal: StopSignal, phase: StartPhase) => void, first: StartPhase): StartPhases {
   let phase = first;
-  let stopping = false;
+  let stoppedBy: StopSignal | null = null;
   const onSignal = (signal: StopSignal): void => {
-    if (stopping) return;
-    stopping = true;
+    if (stoppedBy !== null) return;
+    stoppedBy = signal;
     onStop(signal, phase);
+  };
+  const goOn = (): void => {
+    if (stoppedBy !== null) throw new StoppedWhileStarting(stoppedBy);
   };
   for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   return {
     enter: (next) => {
+      goOn();
       phase = next;
     },
     started: () => {
       for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+      goOn();
     },
   };
 }

@@ -119,7 +119,13 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, o
   phases?.enter('opening the listeners');
   const server = await startGatewayServer(config, { logger, store, adminRoutesOnMainPort: demo, loopbackNamesOnly, anonymousAtAnyHost: demo, ...(operationBus ? { operationBus } : {}) });
   // Handed over in one synchronous step: no signal falls between the two handlers.
-  phases?.started();
+  try {
+    phases?.started();
+  } catch (error) {
+    // Stopped while the listeners opened: nothing is served until the stop's exit.
+    void server.stopServing();
+    throw error;
+  }
   const gracefulStop = exitOnSignals({
     logger,
     drainTimeoutMs: config.shutdown.drainTimeoutMs,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { EXIT_STOPPED_WHILE_STARTING, STOP_SIGNALS, stoppedWhileStartingLine, watchStartSignals, type StartPhase, type StopSignal, type StartPhases } from '../../src/start-signals.js';
+import { EXIT_STOPPED_WHILE_STARTING, STOP_SIGNALS, StoppedWhileStarting, stoppedWhileStartingLine, watchStartSignals, type StartPhase, type StopSignal, type StartPhases } from '../../src/start-signals.js';
 
 /**
  * A stop signal while the gateway starts is said (the signal and the phase), once, and from the
@@ -9,7 +9,14 @@ import { EXIT_STOPPED_WHILE_STARTING, STOP_SIGNALS, stoppedWhileStartingLine, wa
  */
 const watching: StartPhases[] = [];
 afterEach(() => {
-  for (const phases of watching.splice(0)) phases.started();
+  for (const phases of watching.splice(0)) {
+    try {
+      phases.started();
+    } catch (error) {
+      // A watcher stopped by the test: its listeners are let go all the same.
+      if (!(error instanceof StoppedWhileStarting)) throw error;
+    }
+  }
 });
 
 type Listener = (signal: StopSignal) => void;
@@ -54,9 +61,16 @@ describe('watchStartSignals', () => {
     const { stops, phases, deliver } = watch('opening the listeners');
     deliver('SIGINT');
     deliver('SIGINT');
-    phases.enter('connecting to Redis');
+    expect(() => phases.enter('connecting to Redis')).toThrow(StoppedWhileStarting);
     deliver('SIGTERM');
     expect(stops).toEqual([['SIGINT', 'opening the listeners']]);
+  });
+
+  it('the start goes no further once stopped: its next phase, and the drain taking over, throw (it opened its listeners and served while the stop was said)', () => {
+    const { phases, deliver } = watch('connecting to Redis');
+    deliver('SIGTERM');
+    expect(() => phases.enter('opening the listeners')).toThrow(StoppedWhileStarting);
+    expect(() => phases.started()).toThrow(new StoppedWhileStarting('SIGTERM'));
   });
 
   it("lets the signals go once the drain's handlers are in place", () => {
