@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { nextTurn } from '../domain/turns.js';
 import { escapeEatenStarts } from './escape-eaten-starts.js';
+import { Base64Edges } from './base64-edges.js';
 import { paddingEnd } from './base64-padding.js';
 import type { Span } from './escape-reading.js';
 import { type JoinersRead, readEscapedJoiners, spansInSource, stretchesAroundEscapes } from './escaped-joiners.js';
@@ -164,6 +165,12 @@ function base64Forms(secret: string): string[] {
   return forms;
 }
 
+/** What a secret goes out base64-encoded as, where it does: itself, and its base64 encoded again (base64Forms' sources). */
+function base64Sources(secret: string): Buffer[] {
+  const bytes = Buffer.from(secret, 'utf8');
+  return [bytes, Buffer.from(bytes.toString('base64').replace(/=+$/, ''), 'latin1')];
+}
+
 /** The base64 characters that `bytes` alone decide when `offset` bytes (mod 3) come before them. */
 function alignedBase64(bytes: Buffer, offset: number): string {
   const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
@@ -293,7 +300,9 @@ export class SecretSet {
     const read = gather(withHex(readForms));
     const pieces = [...fixed.filter(([, options]) => options.pieces !== false).map(([secret]) => secret), ...runtime].map(pieceSources);
     const padded = paddedWholes(fixed);
-    return { encoded, padded, read, lookalikes, lookalikesTouching, anchors, pieces, separators: separatorsBeside([...encoded, ...read, ...secrets, ...pieces.flat()]) };
+    const edges = new Base64Edges(secrets.flatMap(base64Sources));
+    const base64 = new Set(fixed.flatMap(([secret, options]) => (options.base64 === true ? base64Forms(secret) : [])));
+    return { encoded, padded, edges, base64, read, lookalikes, lookalikesTouching, anchors, pieces, separators: separatorsBeside([...encoded, ...read, ...secrets, ...pieces.flat()]) };
   }
 }
 
@@ -302,6 +311,10 @@ interface SearchForms {
   encoded: string[];
   /** Of `encoded`, the whole base64 of secrets sent so without its padding, and how many "=" it ends in (paddedWholes). */
   padded: ReadonlyMap<string, number>;
+  /** The characters at a secret's base64's ends that hold bits of it and of what is around it (base64-edges.ts). */
+  edges: Base64Edges;
+  /** Of `encoded`, the base64 forms (base64Forms): where one stands, its edge characters go with it. */
+  base64: ReadonlySet<string>;
   /** Forms looked for through the answer's escapes (readForms). */
   read: string[];
   /** Each secret as `lookalike` finds it (other whitespace, case, full-width letters), as they stand and through escapes. */
@@ -324,6 +337,8 @@ interface SearchForms {
 class Search {
   private readonly forms: readonly string[];
   private readonly padded: ReadonlyMap<string, number>;
+  private readonly edges: Base64Edges;
+  private readonly base64: ReadonlySet<string>;
   private readonly escaped: EscapedSecretSearch;
 
   private readonly lookalikes: readonly RegExp[];
@@ -333,9 +348,11 @@ class Search {
   private readonly pieces: SecretPiecesByJoiners;
   private readonly letterRuns: LetterRunPieceSearch;
 
-  constructor(forms: SearchForms = { encoded: [], padded: new Map(), read: [], lookalikes: [], lookalikesTouching: [], anchors: [], pieces: [], separators: null }) {
+  constructor(forms: SearchForms = { encoded: [], padded: new Map(), edges: new Base64Edges([]), base64: new Set(), read: [], lookalikes: [], lookalikesTouching: [], anchors: [], pieces: [], separators: null }) {
     this.forms = forms.encoded;
     this.padded = forms.padded;
+    this.edges = forms.edges;
+    this.base64 = forms.base64;
     this.pieces = new SecretPiecesByJoiners(forms.pieces);
     this.letterRuns = new LetterRunPieceSearch(forms.pieces.map((sources) => sources[0] as string));
     this.lookalikes = forms.lookalikes;
@@ -382,7 +399,7 @@ class Search {
    * behind escapes unfound by the search that takes such a secret whole.
    */
   private withoutPieces(text: string, marking = false): string {
-    const pieces = this.piecesIn(text);
+    const pieces = this.edges.widened(text, this.piecesIn(text));
     const out = pieces.length === 0 ? text : redacted(text, pieces, marking);
     // Then runs of letters of a letters-only secret, which the piece search takes for words (letter-run-pieces.ts).
     const letters = this.letterRunsIn(out);
@@ -553,11 +570,20 @@ class Search {
     for (const form of this.forms) {
       if (!out.includes(form)) continue;
       const padding = this.padded.get(form);
-      out = padding === undefined ? out.replaceAll(form, marking ? MARK.repeat(form.length) : REDACTED) : withPaddingReplaced(out, form, padding, marking);
+      if (padding !== undefined) out = withPaddingReplaced(out, form, padding, marking);
+      else if (this.base64.has(form)) out = redacted(out, this.edges.widened(out, placesOf(out, form)), marking);
+      else out = out.replaceAll(form, marking ? MARK.repeat(form.length) : REDACTED);
     }
     for (const pattern of lookalikes) out = marking ? out.replace(pattern, marksFor) : out.replace(pattern, REDACTED);
     return out;
   }
+}
+
+/** Where `form` stands in `text`, in order and apart (as replaceAll finds it). */
+function placesOf(text: string, form: string): Span[] {
+  const spans: Span[] = [];
+  for (let at = text.indexOf(form); at !== -1; at = text.indexOf(form, at + form.length)) spans.push([at, at + form.length]);
+  return spans;
 }
 
 /**

@@ -1,0 +1,189 @@
+import { paddingEnd } from './base64-padding.js';
+import type { Span } from './escape-reading.js';
+import { type JoinersRead, readEscapedJoiners } from './escaped-joiners.js';
+
+const STANDARD = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const URL_SAFE = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** The secret's full base64 characters a span's end must read as before its edge character is taken: one in 64^4 of other text does. */
+const NEAR = 4;
+
+/**
+ * The character at one end of a secret's base64 that holds bits of the secret and bits of what
+ * is around it (the text before or after it, or the padding's zeros): which characters it can be
+ * (`allowed`, by char code), told by the NEAR full characters beside it (`near`, in text order;
+ * `beside`, the one touching it), and how many "=" may follow it where the encoded text ends there.
+ */
+interface Edge {
+  beside: number;
+  near: string;
+  allowed: ReadonlySet<number>;
+  pads: number;
+}
+
+/**
+ * Where a secret's base64 (at any of the three alignments, once or twice encoded, either alphabet)
+ * was found, the characters at its ends that also hold bits of what is around it: the forms and the
+ * piece search take only the characters the secret alone decides, so a quoted header cut by joiners
+ * came out `[redacted]E=`, 4 bits of the pair's last character and its length mod 3 beside the
+ * redaction, and a pair at another alignment kept a character holding 2 bits of its first.
+ * `widened` takes such a character with a span that ends (or starts) beside it, and the padding
+ * after a last one however it is written (paddingEnd). Asked only of a span whose own end
+ * character is the form's: at most one more character of other text goes where it is both that
+ * and one of the characters the secret's bits allow.
+ */
+export class Base64Edges {
+  private readonly heads = new Map<number, Edge[]>();
+  private readonly tails = new Map<number, Edge[]>();
+
+  /** `sources`: the bytes each secret goes out base64-encoded as (the secret, its base64 encoded again). */
+  constructor(sources: Iterable<Buffer>) {
+    for (const bytes of sources) {
+      for (const offset of [0, 1, 2]) {
+        for (const alphabet of [STANDARD, URL_SAFE]) {
+          const head = headEdge(bytes, offset, alphabet);
+          if (head !== null) addEdge(this.heads, head);
+          const tail = tailEdge(bytes, offset, alphabet);
+          if (tail !== null) addEdge(this.tails, tail);
+        }
+      }
+    }
+  }
+
+  get isEmpty(): boolean {
+    return this.heads.size === 0 && this.tails.size === 0;
+  }
+
+  /**
+   * `spans` (in order, apart) of `text`, each with the edge characters of a secret's base64 beside
+   * it taken too. A span's end is read as the piece search reads it (escapes of joiners and the
+   * joiners themselves passed over: `Uc\u002dF` is `UcF`) and must end in the NEAR characters the
+   * edge stands beside; spans merely touching stay two.
+   */
+  widened(text: string, spans: readonly Span[]): Span[] {
+    if (this.isEmpty || spans.length === 0) return [...spans];
+    let read: JoinersRead | null | undefined;
+    const reading = (): JoinersRead | null => (read === undefined ? (read = readEscapedJoiners(text)) : read);
+    const out: Span[] = [];
+    for (const [start, end] of spans) {
+      const last = out.at(-1);
+      let from = start;
+      if (start - 1 >= (last?.[1] ?? 0) && edgeOf(this.heads.get(text.charCodeAt(start)), text.charCodeAt(start - 1), () => readAfter(text, start, end, reading())) !== null) from = start - 1;
+      let to = end;
+      const tail = edgeOf(this.tails.get(text.charCodeAt(end - 1)), text.charCodeAt(end), () => readBefore(text, start, end, reading()));
+      if (tail !== null) to = paddingEnd(text, end + 1, tail.pads);
+      if (last !== undefined && from < last[1]) last[1] = Math.max(last[1], to);
+      else out.push([from, to]);
+    }
+    return out;
+  }
+}
+
+/** Whether `code` is a letter or digit, or "+", "/", "-" or "_" (either alphabet's last two). */
+const isBase64Char = (code: number): boolean => (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 0x2b || code === 0x2f || code === 0x2d || code === 0x5f;
+const isAlphanumeric = (code: number): boolean => (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+
+/**
+ * The last NEAR letters and digits of `text` in [start, end), each escape read as its character
+ * and whatever is no letter or digit passed over, as the piece search does between a secret's
+ * pieces; "+", "/", "-", "_" as they stand only in the last place (where the piece ends).
+ */
+function readBefore(text: string, start: number, end: number, read: JoinersRead | null): string {
+  const escapes = read?.escapes;
+  let index = escapes === undefined ? -1 : lastEscapeBefore(escapes.end, end);
+  let found = '';
+  for (let at = end - 1; at >= start && found.length < NEAR; at--) {
+    if (escapes !== undefined && index >= 0 && (escapes.end[index] as number) - 1 === at) {
+      const code = escapes.code[index] as number;
+      if (isAlphanumeric(code)) found = String.fromCharCode(code) + found;
+      at = escapes.at[index] as number;
+      index--;
+      continue;
+    }
+    const code = text.charCodeAt(at);
+    if (isAlphanumeric(code) || (at === end - 1 && isBase64Char(code))) found = text[at] + found;
+  }
+  return found;
+}
+
+/** The first NEAR letters and digits of `text` in [start, end), read as readBefore reads. */
+function readAfter(text: string, start: number, end: number, read: JoinersRead | null): string {
+  const escapes = read?.escapes;
+  let index = escapes === undefined ? -1 : firstEscapeFrom(escapes.at, start);
+  let found = '';
+  for (let at = start; at < end && found.length < NEAR; at++) {
+    if (escapes !== undefined && index >= 0 && index < escapes.at.length && escapes.at[index] === at) {
+      const code = escapes.code[index] as number;
+      if (isAlphanumeric(code)) found += String.fromCharCode(code);
+      at = (escapes.end[index] as number) - 1;
+      index++;
+      continue;
+    }
+    const code = text.charCodeAt(at);
+    if (isAlphanumeric(code) || (at === start && isBase64Char(code))) found += text[at] as string;
+  }
+  return found;
+}
+
+/** The index of the last escape ending at or before `end` (-1: none). */
+function lastEscapeBefore(ends: readonly number[], end: number): number {
+  let index = ends.length - 1;
+  while (index >= 0 && (ends[index] as number) > end) index--;
+  return index;
+}
+
+/** The index of the first escape starting at or after `start` (the count: none). */
+function firstEscapeFrom(starts: readonly number[], start: number): number {
+  let index = 0;
+  while (index < starts.length && (starts[index] as number) < start) index++;
+  return index;
+}
+
+function addEdge(edges: Map<number, Edge[]>, edge: Edge): void {
+  const held = edges.get(edge.beside);
+  if (held === undefined) edges.set(edge.beside, [edge]);
+  else held.push(edge);
+}
+
+/** Of `edges`, the one `code` can be whose `near` the span reads as (`near()`, asked only where `code` fits one). */
+function edgeOf(edges: readonly Edge[] | undefined, code: number, near: () => string): Edge | null {
+  if (edges === undefined) return null;
+  let read: string | undefined;
+  for (const edge of edges) if (edge.allowed.has(code) && (read ??= near()) === edge.near) return edge;
+  return null;
+}
+
+/** `bytes` base64-encoded after `offset` zero bytes, in `alphabet`, with no padding. */
+function encodedAfter(bytes: Buffer, offset: number, alphabet: string): string {
+  const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64').replace(/=+$/, '');
+  return alphabet === STANDARD ? encoded : encoded.replaceAll('+', '-').replaceAll('/', '_');
+}
+
+/** The character before the secret's first full one when `offset` bytes come before it: its low bits are the secret's. */
+function headEdge(bytes: Buffer, offset: number, alphabet: string): Edge | null {
+  const bitsBefore = (offset * 8) % 6;
+  if (bitsBefore === 0 || bytes.length === 0) return null;
+  const encoded = encodedAfter(bytes, offset, alphabet);
+  const at = Math.floor((offset * 8) / 6);
+  const mask = (1 << (6 - bitsBefore)) - 1;
+  const own = alphabet.indexOf(encoded[at] as string) & mask;
+  return { beside: encoded.charCodeAt(at + 1), near: encoded.slice(at + 1, at + 1 + NEAR), allowed: charsWhere(alphabet, (value) => (value & mask) === own), pads: 0 };
+}
+
+/** The character after the secret's last full one when `offset` bytes come before it: its high bits are the secret's, the rest what follows (or the padding's zeros). */
+function tailEdge(bytes: Buffer, offset: number, alphabet: string): Edge | null {
+  const bits = (offset + bytes.length) * 8;
+  const ownBits = bits % 6;
+  if (ownBits === 0) return null;
+  const encoded = encodedAfter(bytes, offset, alphabet);
+  const at = Math.floor(bits / 6);
+  const shift = 6 - ownBits;
+  const own = alphabet.indexOf(encoded[at] as string) >> shift;
+  return { beside: encoded.charCodeAt(at - 1), near: encoded.slice(at - NEAR, at), allowed: charsWhere(alphabet, (value) => value >> shift === own), pads: (3 - ((offset + bytes.length) % 3)) % 3 };
+}
+
+function charsWhere(alphabet: string, holds: (value: number) => boolean): Set<number> {
+  const chars = new Set<number>();
+  for (let value = 0; value < 64; value++) if (holds(value)) chars.add(alphabet.charCodeAt(value));
+  return chars;
+}
