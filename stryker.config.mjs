@@ -251,6 +251,7 @@ export default {
     'src/upstream/health-cause.ts',
     'src/upstream/answer-cut-short.ts',
     'src/graphql/root-refusals.ts',
+    'src/upstream/level-ends.ts',
   ],
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
