@@ -68,9 +68,9 @@ export class Base64Edges {
     for (const [start, end] of spans) {
       const last = out.at(-1);
       let from = start;
-      if (start - 1 >= (last?.[1] ?? 0) && edgeOf(this.heads.get(text.charCodeAt(start)), text.charCodeAt(start - 1), () => readAfter(text, start, end, reading())) !== null) from = start - 1;
+      if (start - 1 >= (last?.[1] ?? 0) && edgeOf(this.heads.get(text.charCodeAt(start)), text.charCodeAt(start - 1), (near) => readAfter(text, start, end, reading(), near)) !== null) from = start - 1;
       let to = end;
-      const tail = edgeOf(this.tails.get(text.charCodeAt(end - 1)), text.charCodeAt(end), () => readBefore(text, start, end, reading()));
+      const tail = edgeOf(this.tails.get(text.charCodeAt(end - 1)), text.charCodeAt(end), (near) => readBefore(text, start, end, reading(), near));
       if (tail !== null) to = paddingEnd(text, end + 1, tail.pads);
       if (last !== undefined && from < last[1]) last[1] = Math.max(last[1], to);
       else out.push([from, to]);
@@ -79,48 +79,46 @@ export class Base64Edges {
   }
 }
 
-/** Whether `code` is a letter or digit, or "+", "/", "-" or "_" (either alphabet's last two). */
-const isBase64Char = (code: number): boolean => (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 0x2b || code === 0x2f || code === 0x2d || code === 0x5f;
 const isAlphanumeric = (code: number): boolean => (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 
 /**
  * The last NEAR letters and digits of `text` in [start, end), each escape read as its character
  * and whatever is no letter or digit passed over, as the piece search does between a secret's
- * pieces; "+", "/", "-", "_" as they stand only in the last place (where the piece ends).
+ * pieces, but for the punctuation `near` holds ("+", "/", "-", "_": base64's own), read as it stands.
  */
-function readBefore(text: string, start: number, end: number, read: JoinersRead | null): string {
+function readBefore(text: string, start: number, end: number, read: JoinersRead | null, near: string): string {
   const escapes = read?.escapes;
   let index = escapes === undefined ? -1 : lastEscapeBefore(escapes.end, end);
   let found = '';
   for (let at = end - 1; at >= start && found.length < NEAR; at--) {
     if (escapes !== undefined && index >= 0 && (escapes.end[index] as number) - 1 === at) {
       const code = escapes.code[index] as number;
-      if (isAlphanumeric(code)) found = String.fromCharCode(code) + found;
+      if (isAlphanumeric(code) || near.includes(String.fromCharCode(code))) found = String.fromCharCode(code) + found;
       at = escapes.at[index] as number;
       index--;
       continue;
     }
     const code = text.charCodeAt(at);
-    if (isAlphanumeric(code) || (at === end - 1 && isBase64Char(code))) found = text[at] + found;
+    if (isAlphanumeric(code) || near.includes(text[at] as string)) found = text[at] + found;
   }
   return found;
 }
 
 /** The first NEAR letters and digits of `text` in [start, end), read as readBefore reads. */
-function readAfter(text: string, start: number, end: number, read: JoinersRead | null): string {
+function readAfter(text: string, start: number, end: number, read: JoinersRead | null, near: string): string {
   const escapes = read?.escapes;
   let index = escapes === undefined ? -1 : firstEscapeFrom(escapes.at, start);
   let found = '';
   for (let at = start; at < end && found.length < NEAR; at++) {
     if (escapes !== undefined && index >= 0 && index < escapes.at.length && escapes.at[index] === at) {
       const code = escapes.code[index] as number;
-      if (isAlphanumeric(code)) found += String.fromCharCode(code);
+      if (isAlphanumeric(code) || near.includes(String.fromCharCode(code))) found += String.fromCharCode(code);
       at = (escapes.end[index] as number) - 1;
       index++;
       continue;
     }
     const code = text.charCodeAt(at);
-    if (isAlphanumeric(code) || (at === start && isBase64Char(code))) found += text[at] as string;
+    if (isAlphanumeric(code) || near.includes(text[at] as string)) found += text[at] as string;
   }
   return found;
 }
@@ -145,11 +143,10 @@ function addEdge(edges: Map<number, Edge[]>, edge: Edge): void {
   else held.push(edge);
 }
 
-/** Of `edges`, the one `code` can be whose `near` the span reads as (`near()`, asked only where `code` fits one). */
-function edgeOf(edges: readonly Edge[] | undefined, code: number, near: () => string): Edge | null {
+/** Of `edges`, the one `code` can be whose `near` the span reads as (`reads(near)`, asked only where `code` fits one). */
+function edgeOf(edges: readonly Edge[] | undefined, code: number, reads: (near: string) => string): Edge | null {
   if (edges === undefined) return null;
-  let read: string | undefined;
-  for (const edge of edges) if (edge.allowed.has(code) && (read ??= near()) === edge.near) return edge;
+  for (const edge of edges) if (edge.allowed.has(code) && reads(edge.near) === edge.near) return edge;
   return null;
 }
 

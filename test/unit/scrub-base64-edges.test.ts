@@ -46,6 +46,16 @@ describe('a Basic header cut by joiners leaves no base64 character of the passwo
     }
   }
 
+  it('with a "/" among the base64 characters beside the last edge (base64\'s own, not a joiner there)', () => {
+    const password = 'Dnb7Kq8Rw2Zx4LmTxy?>';
+    const header = base64(`${USER}:${password}`);
+    expect(header.endsWith('Hk/Pg==')).toBe(true);
+    // Cut by "." (a "-" is counted for this secret: its URL-safe base64 holds one).
+    for (const between of ['.', '\\u002e']) {
+      expect(secretsOf(password).scrub(`Authorization "Basic ${cutWords(header, between)}" rejected`)).toMatch(/\[redacted\]" rejected$/);
+    }
+  });
+
   for (const padding of PADDINGS) {
     it(`the padding written ${padding} goes too`, () => {
       const password = 'Dnb7Kq8Rw2Zx4LmTpQab';
