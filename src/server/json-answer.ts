@@ -90,16 +90,41 @@ class TextPieces {
     return text;
   }
 
+  /**
+   * One pass over the text when every character is one byte, as an answer in ASCII is: each piece
+   * is written into room for that many bytes, with no `Buffer.byteLength` scan before it (a
+   * warm dashboard's 259 KB took 0.4 M instructions to measure, callgrind). A character outside
+   * ASCII takes more room than it was given, and from its piece on the rest is measured first.
+   */
   bytes(): Buffer {
     this.close();
-    let total = 0;
-    for (const piece of this.done) total += Buffer.byteLength(piece, 'utf8');
-    const bytes = Buffer.allocUnsafe(total);
+    let chars = 0;
+    for (const piece of this.done) chars += piece.length;
+    const bytes = Buffer.allocUnsafe(chars + LONGEST_UTF8_CHARACTER);
     let offset = 0;
-    for (const piece of this.done) offset += bytes.write(piece, offset, 'utf8');
+    for (let index = 0; index < this.done.length; index++) {
+      const written = bytes.write(this.done[index] as string, offset, 'utf8');
+      // A write stops short only before a character it has no room for, so with room for the
+      // longest one left the piece went in whole.
+      if (bytes.length - offset - written < LONGEST_UTF8_CHARACTER) return this.measuredBytes(bytes, offset, index);
+      offset += written;
+    }
+    return bytes.subarray(0, offset);
+  }
+
+  /** The first `offset` bytes written already, then the pieces from `from` on, each measured first. */
+  private measuredBytes(start: Buffer, offset: number, from: number): Buffer {
+    let total = offset;
+    for (let index = from; index < this.done.length; index++) total += Buffer.byteLength(this.done[index] as string, 'utf8');
+    const bytes = Buffer.allocUnsafe(total);
+    start.copy(bytes, 0, 0, offset);
+    for (let index = from; index < this.done.length; index++) offset += bytes.write(this.done[index] as string, offset, 'utf8');
     return bytes;
   }
 }
+
+/** UTF-8's longest character (a surrogate pair's): a write with this much room left was not cut short. */
+const LONGEST_UTF8_CHARACTER = 4;
 
 /** What `JSON.stringify` leaves out of an object and writes as `null` in an array. */
 function unwritable(value: unknown): boolean {

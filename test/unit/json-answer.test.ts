@@ -81,6 +81,19 @@ describe('jsonAnswerBytes', () => {
     expect(() => jsonAnswerBytes({ data: cyclic })).toThrow(TypeError);
     expect(() => jsonAnswerBytes({ data: { big: 1n } })).toThrow(TypeError);
   });
+
+  it('guard: writes an answer in ASCII, and one whose first character outside ASCII falls in any of its pieces or at its very end, byte for byte', () => {
+    const ascii = { data: { list: Array.from({ length: 3_000 }, (_, index) => ({ id: `vm-${index}`, size: index })) } };
+    expect(jsonAnswerBytes(ascii).equals(apolloBytes(ascii))).toBe(true);
+    for (const wide of ['é', '€', '😀']) {
+      for (const at of [0, 1, 1_500, 2_998, 2_999]) {
+        const list = ascii.data.list.map((item, index) => (index === at ? { ...item, id: `${item.id}${wide}` } : item));
+        const value = { data: { list }, tail: at === 2_999 ? wide : 'x' };
+        expect(jsonAnswerBytes(value).equals(apolloBytes(value))).toBe(true);
+      }
+    }
+    for (const value of ['é', '😀', 'a😀', { a: 'é' }]) expect(jsonAnswerBytes(value).equals(apolloBytes(value))).toBe(true);
+  });
 });
 
 describe('stringifyAnswer', () => {
