@@ -671,6 +671,15 @@ describe('what each command loads', () => {
     expect(sources.filter((name) => readFileSync(join(ROOT, 'src', name), 'utf8').includes('customJSONSerializer'))).toEqual([]);
   }, 120_000);
 
+  it('the bundle hashes with node:crypto where Apollo would pick sha.js, SHA-256 in JavaScript (dist/meta.json)', () => {
+    ensureBuilt();
+    // @apollo/utils.createhash takes node:crypto only through `module.require`, which a bundled
+    // CommonJS module lacks: every request's query text was hashed in JavaScript.
+    const inputs = Object.keys((JSON.parse(readFileSync(join(ROOT, 'dist', 'meta.json'), 'utf8')) as { inputs: Record<string, unknown> }).inputs);
+    expect(inputs.filter((input) => /\/(sha\.js|@apollo\/utils\.createhash)\//.test(input))).toEqual([]);
+    expect(inputs).toContain('scripts/bundle-stubs/apollo-createhash.cjs');
+  }, 120_000);
+
   it('the bundle wraps graphql\'s CommonJS exports once, not once per ES module that imports graphql (scripts/graphql-once.mjs)', () => {
     ensureBuilt();
     // Each wrapper is an object of ~240 getters kept for the process's life: 77 of them held ~3 MiB of heap.
