@@ -11,6 +11,7 @@ import { hoistScalarLiteralVariables, hoistedValues, type HoistedLiteral } from 
 import { unidentifiedOperation } from './unidentified-operation.js';
 import { serialMutations, type OperationRun } from './serial-mutations.js';
 import { variableErrors } from './variable-errors.js';
+import { leafSerializers, type LeafSerializer } from './leaf-serializers.js';
 
 /** Distinct operations kept compiled; clients send a handful, GraphiQL users a few more. */
 const MAX_COMPILED = 500;
@@ -64,6 +65,8 @@ export class JitExecutor {
    * so `compiled` stays the one bound on what is compiled; an entry lives as long as its document.
    */
   private readonly keyOfDocument = new WeakMap<DocumentNode, CompileKey>();
+  /** The schema's common scalars answered without their `serialize` when a value is of their type already (leaf-serializers.ts). */
+  private readonly customSerializers: Record<string, LeafSerializer>;
 
   constructor(
     readonly schema: GraphQLSchema,
@@ -73,7 +76,9 @@ export class JitExecutor {
     private readonly rootRefusals?: RootRefusals,
     /** Measures a query's answer that may repeat what was read (limits.maxAnswerBytes); none: not measured. */
     private readonly answerSize?: AnswerSizeGuard,
-  ) {}
+  ) {
+    this.customSerializers = leafSerializers(schema);
+  }
 
   async execute(request: JitRequest): Promise<ExecutionResult> {
     const key = this.keyOf(request);
@@ -124,7 +129,7 @@ export class JitExecutor {
       return { query: serialMutations(this.schema, request.document, request.operationName), hoisted: [], operation: undefined, answersAtRefusal: true };
     }
     const { document, hoisted } = hoistScalarLiteralVariables(this.schema, request.document);
-    const result = compileQuery(this.schema, document, request.operationName ?? undefined);
+    const result = compileQuery(this.schema, document, request.operationName ?? undefined, { customSerializers: this.customSerializers });
     if (!isCompiledQuery(result)) return { errors: (result.errors ?? []).map(asClientError) };
     const operation = hoisted.length > 0 ? (getOperationAST(request.document, request.operationName) ?? undefined) : undefined;
     return { query: result, hoisted, operation, answersAtRefusal: false };
