@@ -106,7 +106,7 @@ export class JitExecutor {
       const run = Promise.resolve(compiled.query.query(undefined, request.context, variables));
       // The execution left behind when a refusal answers first settles as its stopped reads fail; its result is dropped.
       if (refusal) run.catch(() => undefined);
-      result = refusal && !compiled.answersAtRefusal ? await Promise.race([run, refusal.refused.then(refusedAtRoot)]) : await run;
+      result = refusal && !compiled.answersAtRefusal ? await Promise.race([run, refusal.refused.then(() => refusedAtRoot(refusal.errors()))]) : await run;
     } finally {
       refusal?.end();
       tooMany = this.answerItems?.end(request.context) ?? null;
@@ -195,8 +195,8 @@ export function jitExecutorForApollo(executor: JitExecutor): GatewayInterface {
 }
 
 /** The answer a query whose non-null root field failed has, whatever its other fields still do. */
-function refusedAtRoot(error: GraphQLError): ExecutionResult {
-  return { data: null, errors: [error] };
+function refusedAtRoot(errors: readonly GraphQLError[]): ExecutionResult {
+  return { data: null, errors };
 }
 
 /**

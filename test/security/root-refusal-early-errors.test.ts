@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorCodes, startHarness, withLimits, type Harness } from '../helpers/harness.js';
+import { wsClient, wsRun } from '../helpers/ws.js';
+
+/**
+ * A malformed id (a nullable root field's BAD_USER_INPUT) and `first: -5` at the ZStack account (a
+ * non-null one's, refused once that account's list is read), beside a read of the slow OnApp account.
+ */
+const REFUSED_BESIDE_SLOW = '{ slow: instances(providerId: "onapp-test") { edges { node { nativeId } } } node(id: "not-a-gateway-id") { id } refused: instances(providerId: "zstack-test", first: -5) { edges { node { nativeId } } } }';
+
+/**
+ * A query refused at a non-null root field answers `data: null` at once, its slow reads stopped
+ * (root-refusal-answers-at-once.test.ts). That early answer carried the refusal alone, where
+ * graphql-js's answer holds the errors of the root fields that failed before it too: a client
+ * fixing its `first` was not told its `node` id was wrong as well.
+ */
+describe('the early answer at a root refusal carries the errors graphql-js would', () => {
+  let harness: Harness;
+
+  beforeAll(async () => {
+    // The latency holds every read of the OnApp account far past the test's timeout: an answer that waited for the slow read never comes.
+    harness = await startHarness({ kinds: ['onapp', 'zstack'], configure: [withLimits({ answerDeadlineMs: 600_000 })] });
+    harness.simulator('onapp').server.latencyMs = 600_000;
+  });
+  afterAll(async () => {
+    if (harness) harness.simulator('onapp').server.latencyMs = 0;
+    await harness?.close();
+  });
+
+  it('answers at once over HTTP with the failed nullable root field and the refusal', async () => {
+    const answer = await harness.gql(REFUSED_BESIDE_SLOW);
+    expect(answer.status).toBe(200);
+    expect(answer.data ?? null).toBeNull();
+    expect(errorCodes(answer)).toEqual(['BAD_USER_INPUT', 'BAD_USER_INPUT']);
+    expect(answer.errors?.map((error) => [error.path, error.extensions?.code])).toEqual([
+      [['node'], 'BAD_USER_INPUT'],
+      [['refused'], 'BAD_USER_INPUT'],
+    ]);
+  }, 20_000);
+
+  it('answers over WebSocket as over HTTP', async () => {
+    const client = wsClient(harness.gateway.graphqlUrl);
+    try {
+      const answer = await wsRun(client, REFUSED_BESIDE_SLOW);
+      expect(answer.data ?? null).toBeNull();
+      expect(answer.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT', 'BAD_USER_INPUT']);
+    } finally {
+      await client.dispose();
+    }
+  }, 20_000);
+});
