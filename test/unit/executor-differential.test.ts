@@ -32,6 +32,12 @@ interface Case {
    * answer is the same `data: null`, later. Not fixed: see docs/architecture.md.
    */
   waitsWhereGraphqlJsDoesNot?: true;
+  /**
+   * A query answered at its root refusal names the nullable root fields' failures known by then,
+   * as graphql-js does, but not a failure deeper down that graphql-js names beside them: graphql-jit
+   * holds those until it ends. Not fixed: see docs/architecture.md.
+   */
+  leavesOutDeeperFailures?: true;
 }
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -96,6 +102,11 @@ const CASES: Case[] = [
   { name: 'a non-null root field refused (async) beside a nullable one failed: both errors', document: '{ broken refused slow }' },
   { name: 'a nullable root field failed (async), then one refused at once: both errors', document: '{ broken refusedNow slow }' },
   { name: 'a nullable root field thrown, then one refused (async) beside a slow one: both errors', document: '{ instance(id: "i-throw") { id } refused slow count }' },
+  {
+    name: 'a nullable field deep in a root field failed, then a slow non-null root field refused (guard: the difference left)',
+    document: '{ instance(id: "i2-badbackups") { id backups { id note } } slowRefused }',
+    leavesOutDeeperFailures: true,
+  },
   { name: 'two non-null root fields refused: the one graphql-js names (guard)', document: '{ refused refusedNow slow }' },
   { name: 'two non-null root fields refused (async) beside a nullable one failed: its error and the first refusal', document: '{ refused broken slowRefused }' },
   {
@@ -140,7 +151,13 @@ describe('the gateway executor answers as graphql-js does', () => {
       expect(actual.result.data).toEqual(expected.result.data);
       if (expected.result.data === null && !testCase.document.startsWith('mutation')) {
         // A query answered at its refusal carries what graphql-js's does: the one failure that nulled `data` and the root fields' failures before it.
-        expect(errorsOf(actual.result)).toEqual(errorsOf(expected.result));
+        if (testCase.leavesOutDeeperFailures) {
+          const rootFailures = (error: GraphQLError): boolean => (error.path?.length ?? 0) <= 1;
+          expect(errorsOf(actual.result)).toEqual(errorsOf(expected.result, rootFailures));
+          expect(errorsOf(expected.result).length).toBeGreaterThan(errorsOf(actual.result).length);
+        } else {
+          expect(errorsOf(actual.result)).toEqual(errorsOf(expected.result));
+        }
       } else {
         // Below a field both answer null, graphql-js keeps only the errors that came before it gave up on it.
         expect(errorsOf(actual.result, (error) => !belowNull(actual.result.data, error.path))).toEqual(errorsOf(expected.result, (error) => !belowNull(expected.result.data, error.path)));
