@@ -37,6 +37,11 @@ export const FAULT_MODES = [
    * pointing past the API, a proxy's route lost): not the provider's own 404 about a missing object.
    */
   'not-found-page',
+  /**
+   * 404 with a web framework's generic JSON error, `{"status":404,"error":"Not Found"}`, as a Rails
+   * API or a Spring Boot app answers a path it routes to nothing: JSON, but not the provider's own.
+   */
+  'not-found-json',
   /** 502 with an HTML error page, as a proxy in front of a provider would send. */
   'html-error',
   /** 200 with a JSON-looking body sent as text/html. */

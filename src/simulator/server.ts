@@ -294,6 +294,8 @@ export class SimulatorServer {
         return { status: 200, text: '{"doc": {"elem": [', headers: { 'content-type': 'application/json' } };
       case 'not-found-page':
         return { status: 404, text: '<html><body><h1>404 Not Found</h1><hr><center>nginx</center></body></html>', headers: { 'content-type': 'text/html' } };
+      case 'not-found-json':
+        return { status: 404, json: { status: 404, error: 'Not Found' } };
       case 'html-error':
         return { status: 502, text: '<html><body><h1>502 Bad Gateway</h1></body></html>', headers: { 'content-type': 'text/html' } };
       case 'redirect':

@@ -49,6 +49,15 @@ describe("onapp: a 404 of OnApp's own after the url answered as no API does", ()
       expect((await harness.gql<Health>(HEALTH)).data?.providers).toEqual([{ id: 'onapp-test', health: 'DEGRADED', healthCause: 'OTHER' }]);
     });
   });
+
+  it("a web framework's JSON 404 (`{\"status\":404,\"error\":\"Not Found\"}`, a Rails API's at the wrong url) to the same call keeps health DEGRADED (OTHER)", async () => {
+    await withHarness({ kinds: ['onapp'], configure: withProviderSettings({ cacheTtlMs: 0, retries: 0 }) }, async (harness) => {
+      await misdirect(harness, 'onapp', 'GET /virtual_machines.json');
+      await harness.simulator('onapp').server.setFault({ mode: 'not-found-json', onlyLabel: 'GET /virtual_machines/:id/backups.json' });
+      await harness.gql(BACKUP, { id: missingOnappBackup });
+      expect((await harness.gql<Health>(HEALTH)).data?.providers).toEqual([{ id: 'onapp-test', health: 'DEGRADED', healthCause: 'OTHER' }]);
+    });
+  });
 });
 
 const DELETE = 'mutation($input: DeleteBackupInput!) { deleteBackup(input: $input) { operation { id providerOperationId } } }';

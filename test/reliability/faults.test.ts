@@ -23,6 +23,7 @@ const EXPECTED: Record<Exclude<FaultMode, 'none' | 'http-401' | 'http-403'>, str
   'html-error': 'PROVIDER_UNAVAILABLE',
   // A web server's 404 page where the instance list should be: the url's mistake, told as such (a login's too).
   'not-found-page': 'PROVIDER_ERROR',
+  'not-found-json': 'PROVIDER_ERROR',
   'wrong-content-type': 'PROVIDER_ERROR',
   trickle: 'PROVIDER_TIMEOUT',
   echo: 'PROVIDER_ERROR',
