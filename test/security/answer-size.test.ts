@@ -8,8 +8,10 @@ const KiB = 1024;
 const MiB = 1024 * KiB;
 /** A backup note a provider may hold: its users write them (OnApp's, Danube's), and a hostile one writes what it likes. */
 const NOTE = 'n'.repeat(256 * KiB);
-/** VM 1 has one backup with that note; VM 2 has six. */
-const BACKUPS: Record<string, number> = { '1': 1, '2': 6 };
+/** A note JSON writes six bytes a character (\u0001): 128 KiB of characters, 768 KiB of answer. */
+const CONTROL_NOTE = '\u0001'.repeat(128 * KiB);
+/** VM 1 has one backup with that note; VM 2 has six; VM 3 one with CONTROL_NOTE. */
+const BACKUPS: Record<string, number> = { '1': 1, '2': 6, '3': 1 };
 
 type Listed = { instances: { edges: Array<{ node: { id: string; name: string } }> } };
 const ENTITIES = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Instance { backups { note } } } }';
@@ -28,6 +30,7 @@ describe('an answer that repeats what was read is bounded before it is written (
   let front: Server;
   let vm1: string;
   let vm2: string;
+  let vm3: string;
 
   beforeAll(async () => {
     front = createServer((req, res) => {
@@ -39,7 +42,7 @@ describe('an answer that repeats what was read is bounded before it is written (
       const backups = /^\/virtual_machines\/(\d+)\/backups\.json/.exec(url)?.[1];
       if (backups !== undefined) {
         const count = BACKUPS[backups] ?? 0;
-        return void res.end(JSON.stringify(Array.from({ length: count }, (_, index) => ({ backup: { id: Number(backups) * 100 + index, virtual_machine_id: Number(backups), built: true, created_at: '2026-01-01T00:00:00Z', note: NOTE, backup_type: 'normal' } }))));
+        return void res.end(JSON.stringify(Array.from({ length: count }, (_, index) => ({ backup: { id: Number(backups) * 100 + index, virtual_machine_id: Number(backups), built: true, created_at: '2026-01-01T00:00:00Z', note: backups === '3' ? CONTROL_NOTE : NOTE, backup_type: 'normal' } }))));
       }
       const one = /^\/virtual_machines\/(\d+)\.json/.exec(url)?.[1];
       if (one !== undefined && BACKUPS[one] !== undefined) return void res.end(JSON.stringify(vm(one)));
@@ -54,6 +57,7 @@ describe('an answer that repeats what was read is bounded before it is written (
     const byName = new Map(listed.data!.instances.edges.map((edge) => [edge.node.name, edge.node.id]));
     vm1 = byName.get('vm1')!;
     vm2 = byName.get('vm2')!;
+    vm3 = byName.get('vm3')!;
   });
   afterAll(async () => {
     await harness?.close();
@@ -79,6 +83,13 @@ describe('an answer that repeats what was read is bounded before it is written (
 
   it("refuses over HTTP a backup's instance's backups (6 x 6 notes of 256 KiB, without an alias)", async () => {
     const answer = await harness.gql('query($id: ID!) { instance(id: $id) { backups { instance { backups { note } } } } }', { id: vm2 });
+    expect(errorCodes(answer)).toEqual(['QUERY_TOO_COMPLEX']);
+    tooLarge(answer.text);
+    expect(answer.text.length).toBeLessThan(2_000);
+  });
+
+  it('counts the bytes JSON writes, not characters: _entities naming twice an instance whose note is 128 Ki control characters (1.5 MiB)', async () => {
+    const answer = await harness.gql(ENTITIES, { r: [vm3, vm3].map((id) => ({ __typename: 'Instance', id })) });
     expect(errorCodes(answer)).toEqual(['QUERY_TOO_COMPLEX']);
     tooLarge(answer.text);
     expect(answer.text.length).toBeLessThan(2_000);

@@ -26,8 +26,20 @@ describe('answerLongerThan: the length of a JSON text, told without writing it',
     expect(answerLongerThan(value, length - 1)).toBe(true);
   });
 
-  it('counts a lower bound where JSON writes more: escapes and digits past the first', () => {
-    for (const value of [{ a: 'line\nbreak "quoted"' }, [12345, 0.25], 'é\u0000']) expect(answerLongerThan(value, JSON.stringify(value).length)).toBe(false);
+  // Counted as characters, a note of control characters (6 bytes each as \u00XX) or CJK (3 bytes each)
+  // let an answer of six or three times the limit through.
+  const written: unknown[] = [
+    { a: 'line\nbreak "quoted" \\ \t\r\b\f' },
+    [12345, 0.25, -1e300, 1.2345678901234567, Number.NaN, -0],
+    'é\u0000\u001f\u007f',
+    '\u0001'.repeat(1000),
+    '漢字'.repeat(500),
+    { 'ключ "k"': '😀 \ud800 x \udc00 \udbff\udfff' },
+  ];
+  it.each(written.map((value, row) => [row, value]))('counts row %i as its UTF-8 bytes as JSON writes it', (_text, value) => {
+    const bytes = Buffer.byteLength(JSON.stringify(value));
+    expect(answerLongerThan(value, bytes)).toBe(false);
+    expect(answerLongerThan(value, bytes - 1)).toBe(true);
   });
 
   it('leaves out what JSON leaves out: an undefined field, a function', () => {

@@ -18,7 +18,7 @@ export class AnswerSizeGuard {
 
   constructor(
     private readonly schema: GraphQLSchema,
-    /** `limits.maxAnswerBytes`: characters of the answer's JSON. */
+    /** `limits.maxAnswerBytes`: bytes of the answer's JSON (UTF-8). */
     readonly limit: number,
   ) {
     const message = `Answer size limit exceeded: its JSON would be longer than ${limit} bytes (limits.maxAnswerBytes), what was read repeated by aliases, _entities or fields leading to a record others share (a backup's instance). Ask for each record once, or for fewer fields (raw, note).`;
@@ -38,9 +38,10 @@ export class AnswerSizeGuard {
 }
 
 /**
- * Whether the JSON text of `value` would be longer than `limit` characters, told without writing
- * it, the walk stopping as soon as it knows. A lower bound is counted: JSON's own length for
- * strings without escapes and one-digit numbers; escapes and further digits are not counted.
+ * Whether the JSON text of `value` would be longer than `limit` bytes (UTF-8, as it is sent), told
+ * without writing it, the walk stopping as soon as it knows. Escapes and digits are counted as JSON
+ * writes them: a note of control characters is six times its length, one of CJK three times its
+ * characters, so counting its characters let through an answer six times the limit.
  */
 export function answerLongerThan(value: unknown, limit: number): boolean {
   let chars = 0;
@@ -48,8 +49,8 @@ export function answerLongerThan(value: unknown, limit: number): boolean {
   const pending: unknown[] = [value];
   while (pending.length > 0) {
     const item = pending.pop();
-    if (typeof item === 'string') chars += item.length + 2;
-    else if (typeof item === 'number') chars += 1;
+    if (typeof item === 'string') chars += jsonStringBytes(item);
+    else if (typeof item === 'number') chars += Number.isFinite(item) ? String(item).length : 4;
     else if (typeof item === 'boolean') chars += item ? 4 : 5;
     else if (item === null) chars += 4;
     else if (typeof item !== 'object') continue;
@@ -64,7 +65,7 @@ export function answerLongerThan(value: unknown, limit: number): boolean {
         const entry = record[key];
         // JSON leaves such a key out.
         if (entry === undefined || typeof entry === 'function' || typeof entry === 'symbol') continue;
-        chars += key.length + (written === 0 ? 3 : 4);
+        chars += jsonStringBytes(key) + (written === 0 ? 1 : 2);
         written += 1;
         pending.push(entry);
       }
@@ -72,4 +73,27 @@ export function answerLongerThan(value: unknown, limit: number): boolean {
     if (chars > limit) return true;
   }
   return false;
+}
+
+/** Characters JSON writes as they are, one byte each: printable ASCII but `"` and `\\`. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+/** The bytes of `text` as a JSON string, its quotes included (JSON.stringify's escapes, then UTF-8). */
+export function jsonStringBytes(text: string): number {
+  if (PLAIN.test(text)) return text.length + 2;
+  let bytes = 2;
+  for (let at = 0; at < text.length; at++) {
+    const code = text.charCodeAt(at);
+    if (code === 0x22 || code === 0x5c) bytes += 2;
+    // \b \t \n \f \r; every other control character as \u00XX.
+    else if (code < 0x20) bytes += code === 8 || code === 9 || code === 10 || code === 12 || code === 13 ? 2 : 6;
+    else if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code < 0xd800 || code > 0xdfff) bytes += 3;
+    else if (code <= 0xdbff && at + 1 < text.length && (text.charCodeAt(at + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      at++;
+    } else bytes += 6; // A lone surrogate: JSON.stringify writes it \uDXXX.
+  }
+  return bytes;
 }
