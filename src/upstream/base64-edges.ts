@@ -123,18 +123,32 @@ function readAfter(text: string, start: number, end: number, read: JoinersRead |
   return found;
 }
 
-/** The index of the last escape ending at or before `end` (-1: none). */
-function lastEscapeBefore(ends: readonly number[], end: number): number {
-  let index = ends.length - 1;
-  while (index >= 0 && (ends[index] as number) > end) index--;
-  return index;
+/**
+ * The index of the last escape ending at or before `end` (-1: none). By halves: the escapes are in
+ * order, and a walk from the last, asked at every span, cost a hostile answer of a secret's pieces
+ * among escapes the product of the two counts (3.2 MB: 7.5 s where the scrub took 1.2 s).
+ */
+export function lastEscapeBefore(ends: readonly number[], end: number): number {
+  let low = 0;
+  let high = ends.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((ends[middle] as number) <= end) low = middle + 1;
+    else high = middle;
+  }
+  return low - 1;
 }
 
-/** The index of the first escape starting at or after `start` (the count: none). */
-function firstEscapeFrom(starts: readonly number[], start: number): number {
-  let index = 0;
-  while (index < starts.length && (starts[index] as number) < start) index++;
-  return index;
+/** The index of the first escape starting at or after `start` (the count: none), by halves as lastEscapeBefore. */
+export function firstEscapeFrom(starts: readonly number[], start: number): number {
+  let low = 0;
+  let high = starts.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((starts[middle] as number) < start) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 function addEdge(edges: Map<number, Edge[]>, edge: Edge): void {
