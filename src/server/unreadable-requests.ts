@@ -26,12 +26,16 @@ const MALFORMED: Refusal = { status: 400, reason: 'Bad Request', message: () => 
  * without the gateway's JSON error. The same statuses, with a body every client can read as it
  * reads the others (`errors[].extensions.code`). Nothing is written to a peer that has left or
  * while an answer is under way on the connection (a pipelined request after it): that would
- * corrupt the answer, so the connection is only closed, as node does.
+ * corrupt the answer, so the connection is only closed, as node does; nor before the answer of
+ * a request read whole and still being answered (node would write it there, as that request's).
  */
 export function answerUnreadableRequests(server: Server): void {
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-    const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } | null })._httpMessage;
-    if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent === true) {
+    const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean; req?: { complete?: boolean } } | null })._httpMessage;
+    // A request read whole and not yet answered owns the connection's next answer: the bytes node
+    // failed on are a later request's, and a refusal written now would be read as the answer to
+    // the whole one (a mutation the gateway is running, told it was malformed).
+    if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent === true || inFlight?.req?.complete === true) {
       socket.destroy();
       return;
     }

@@ -27,6 +27,14 @@ describe('a request node cannot read is answered with the gateway\'s JSON error,
     expect(rawAnswerBody(answer)).toEqual({ errors: [{ message: 'chunk extensions too large', extensions: { code: 'BAD_USER_INPUT' } }] });
   });
 
+  it('tells no whole request with a malformed one pipelined behind it that it was malformed: the connection closes, no answer read', async () => {
+    const body = JSON.stringify({ query: '{ instances { edges { node { id } } } }' });
+    const whole = `POST /graphql HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    // One write: node hands the gateway the whole request, then fails on the bytes after it. A
+    // client reads the first answer on a connection as its first request's.
+    expect(await exchangeRaw(port, `${whole}NOT HTTP AT ALL\r\n\r\n`)).toBe('');
+  });
+
   it('frames each refusal whole: its Content-Length the body\'s bytes, JSON in UTF-8, nosniff, the connection closed', async () => {
     for (const request of ['NOT HTTP AT ALL\r\n\r\n', `GET /healthz HTTP/1.1\r\nHost: ${host}\r\nX-Huge: ${'a'.repeat(20_000)}\r\n\r\n`]) {
       const raw = await exchangeRaw(port, request);
