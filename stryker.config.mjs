@@ -256,6 +256,7 @@ export default {
     'src/graphql/serial-mutations.ts',
     'src/server/unreadable-requests.ts',
     'src/graphql/resolvers/scalars.ts',
+    'src/graphql/variable-errors.ts',
   ],
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
