@@ -29,6 +29,13 @@ export const ADMIN_CONNECTIONS_PER_ADDRESS = 16;
 /** What the public listener answers at /metrics: where the metrics are, without the address (the start log has it). */
 export const ADMIN_ONLY_METRICS = 'not found: /metrics is served on the admin listener (admin.host and admin.port in the config; its address is logged at start as adminUrl)';
 
+/**
+ * What the admin listener answers at a path that is none of its routes. The start line prints its
+ * adminUrl beside url, and a query sent to the first address there read a bare "not found".
+ */
+export const ADMIN_NOT_FOUND =
+  'not found: this is the admin listener (/metrics, /readyz, /healthz); GraphQL is at /graphql on the gateway port (listen.port; its address is logged at start as url, beside adminUrl)';
+
 /** Why the admin listener refused a request sent to a name it does not know (DNS rebinding). */
 export const ADMIN_HOST_MESSAGE =
   'the admin listener answers requests to an IP address, localhost or a name in admin.allowedHosts only (Host names another site: DNS rebinding?)';
@@ -61,7 +68,7 @@ export async function startAdminListener(admin: GatewayConfig['admin'], dependen
   });
   app.use(adminRoutes(dependencies));
   app.use((_req: Request, res: Response) => {
-    res.status(404).json({ errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] });
+    res.status(404).json({ errors: [{ message: ADMIN_NOT_FOUND, extensions: { code: 'NOT_FOUND' } }] });
   });
   const bodyUnread = closeAfterAnswersBeforeBody(app);
   const server: Server = createServer({ ...requestTimeouts(cap.requestTimeoutMs), ServerResponse: bodyUnread.ServerResponse }, bodyUnread.listener);
