@@ -18,7 +18,7 @@ Usage: npm start -- [options]
                         REDIS_URL or REDIS_URL_FILE, DRAIN_TIMEOUT_MS, SHUTDOWN_READYZ_GRACE_MS), and exit (0 valid, 2 invalid)
   --print-schema        print the GraphQL schema (SDL) and exit
   --simulators          start only the provider simulators (seeded, on loopback) and print a config file for them
-  --help                this text
+  --help, -h            this text
 
 Environment: PORT, HOST override listen.port/listen.host; REDIS_URL (or the file
 REDIS_URL_FILE names) puts shared state in Redis; LOG_LEVEL (info by default); LOG_FORMAT=pretty|json (pretty on
@@ -91,6 +91,10 @@ const OPTIONS = {
   simulators: { type: 'boolean' },
 } as const;
 
+const OPTION_LIST = '--config FILE, --check-config FILE, --print-schema, --simulators, --demo-public, --help (-h)';
+
+const optionName = (written: string): string => written.replace(/^-+/, '').split('=')[0] ?? '';
+
 /**
  * parseArgs, with its refusals saying what to type instead: node's own
  * "Unknown option '--check-confg'" and "does not take positional arguments"
@@ -102,9 +106,14 @@ function parseOptions(argv: string[]) {
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      // node reads `-help` as -h -e -l -p and names the first letter it does not know ("Unknown option '-e'").
+      const oneDash = argv.find((argument) => /^-[^-]{2,}/.test(argument));
+      const oneDashMeant = oneDash === undefined ? null : closestKey(optionName(oneDash), Object.keys(OPTIONS));
+      if (oneDash !== undefined && oneDashMeant !== null) throw new Error(`unknown option ${oneDash.split('=')[0]}: the gateway's options take two dashes: --${oneDashMeant}`);
       const option = /'(-[^']*)'/.exec((error as Error).message)?.[1];
-      const meant = option === undefined ? null : closestKey(option.replace(/^-+/, '').split('=')[0] ?? '', Object.keys(OPTIONS));
+      const meant = option === undefined ? null : closestKey(optionName(option), Object.keys(OPTIONS));
       if (option !== undefined && meant !== null) throw new Error(`unknown option ${option}: did you mean --${meant}?`);
+      if (option !== undefined) throw new Error(`unknown option ${option}: the gateway's options are ${OPTION_LIST}`);
     }
     // `--config $CONFIG` with CONFIG unset reaches us as a bare --config: node said "Option '--config <value>' argument missing".
     const valueless = code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' ? /^Option '(--[\w-]+) <value>' argument missing/.exec((error as Error).message)?.[1] : undefined;

@@ -13,6 +13,8 @@ import { tempDirs } from '../helpers/temp-dirs.js';
 import { bundleServeInputs, staticImportGraph } from './import-graph.js';
 import { ROOT, ensureBuilt, shellEnv, start } from './process.js';
 
+const OPTION_LIST = '--config FILE, --check-config FILE, --print-schema, --simulators, --demo-public, --help (-h)';
+
 const temp = tempDirs();
 afterAll(() => temp.removeAll());
 
@@ -611,8 +613,18 @@ describe('demo mode on a public address', () => {
     // An option's file left out (node: "Option '--config <value>' argument missing").
     expect(() => parseCommand(['--config'], {})).toThrow('--config needs a file after it, e.g. npm start -- --config backup-graph.yaml (was it given as a shell variable that is not set?)');
     expect(() => parseCommand(['--check-config'], {})).toThrow('--check-config needs a file after it, e.g. npm start -- --check-config backup-graph.yaml');
-    // Nothing close: node's own refusal, with the usage under it (main.ts).
-    expect(() => parseCommand(['--frobnicate'], {})).toThrow("Unknown option '--frobnicate'");
+    // Nothing close: the options listed, in the same words as a near miss (node said "Unknown option '--frobnicate'"); the usage follows (main.ts).
+    expect(() => parseCommand(['--frobnicate'], {})).toThrow(`unknown option --frobnicate: the gateway's options are ${OPTION_LIST}`);
+  });
+
+  it('parseCommand names an option written with one dash as the user wrote it, and says the options take two (node named a letter of it: -help read "Unknown option \'-e\'")', () => {
+    expect(() => parseCommand(['-help'], {})).toThrow('unknown option -help: the gateway\'s options take two dashes: --help');
+    expect(() => parseCommand(['-config', 'a.yaml'], {})).toThrow('unknown option -config: the gateway\'s options take two dashes: --config');
+    expect(() => parseCommand(['-check-confg', 'a.yaml'], {})).toThrow('unknown option -check-confg: the gateway\'s options take two dashes: --check-config');
+    // A letter of its own (-c, -v): no short form but -h; the long ones listed.
+    expect(() => parseCommand(['-c', 'a.yaml'], {})).toThrow(`unknown option -c: the gateway's options are ${OPTION_LIST}`);
+    expect(() => parseCommand(['--version'], {})).toThrow(`unknown option --version: the gateway's options are ${OPTION_LIST}`);
+    expect(parseCommand(['-h'], {})).toEqual({ kind: 'help' });
   });
 
   it('parseCommand accepts --demo-public (off by default)', () => {
