@@ -41,20 +41,48 @@ client.subscribe(
     },
     error: (error) => {
       failed = true;
-      process.stderr.write(`${whyItEnded(error)}\n`);
-      void Promise.resolve(client.dispose()).then(() => process.exit(1));
+      void whyItEnded(error)
+        .then((why) => process.stderr.write(`${why}\n`))
+        .then(() => client.dispose())
+        .then(() => process.exit(1));
     },
     complete: () => void Promise.resolve(client.dispose()).then(() => process.exit(failed ? 1 : 0)),
   },
 );
 
 /** graphql-ws hands over a CloseEvent (a refused key: 4403), a socket's error event (nobody listening), or GraphQL errors. */
-function whyItEnded(error: unknown): string {
+async function whyItEnded(error: unknown): Promise<string> {
   if (Array.isArray(error)) return error.map((item: { message?: unknown }) => String(item.message)).join('\n');
   if (error instanceof Error) return error.message;
   const { code, reason } = error as { code?: unknown; reason?: unknown };
   // The gateway's words are about the connection's key; this script sends it from BACKUP_GRAPH_KEY.
   if (code === 4403) return `refused: ${String(reason)}${key ? ' (BACKUP_GRAPH_KEY is not a key this gateway knows: use a client key from its config)' : ' (set BACKUP_GRAPH_KEY to a client key)'}`;
   if (typeof code === 'number') return `connection closed: ${code} ${String(reason ?? '')}`;
-  return `could not connect to ${httpUrl}: is the gateway running there?`;
+  return whatAnswersOverHttp();
+}
+
+/**
+ * The socket's error event says only that no WebSocket opened. Something may still answer there
+ * (the start line's adminUrl, a simulator's port, a path that is not /graphql), so its HTTP
+ * answer is asked for: "is the gateway running there?" sent a newcomer looking for a stopped process.
+ */
+async function whatAnswersOverHttp(): Promise<string> {
+  let answer: Response;
+  try {
+    answer = await fetch(httpUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }), signal: AbortSignal.timeout(5000) });
+  } catch {
+    return `could not connect to ${httpUrl}: is the gateway running there?`;
+  }
+  const text = await answer.text().catch(() => '');
+  const message = firstErrorMessage(text);
+  return `${httpUrl} opened no WebSocket; over HTTP it answers ${answer.status}${message === null ? '' : `: ${message}`}`;
+}
+
+function firstErrorMessage(text: string): string | null {
+  try {
+    const message = (JSON.parse(text) as { errors?: Array<{ message?: unknown }> }).errors?.[0]?.message;
+    return typeof message === 'string' ? message.slice(0, 300) : null;
+  } catch {
+    return null;
+  }
 }

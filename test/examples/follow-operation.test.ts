@@ -55,6 +55,13 @@ describe('examples/follow-operation', () => {
     expect(none.stderr).toContain('usage');
   });
 
+  it('given an address where something answers but opens no WebSocket (the admin listener of the start line), says what it answered, not "is the gateway running there?"', async () => {
+    const admin = await runScript(['x', `${harness.gateway.adminUrl}/graphql`]);
+    expect(admin.code).toBe(1);
+    expect(admin.stderr).toContain(`${harness.gateway.adminUrl}/graphql opened no WebSocket; over HTTP it answers 404: not found: this is the admin listener`);
+    expect(admin.stderr).not.toContain('is the gateway running there');
+  });
+
   it('names BACKUP_GRAPH_KEY when the gateway refuses the key it holds, and asks for it when none is set', async () => {
     const keyed = await startHarness({ kinds: ['zomro'], configure: withClients([{ name: 'dashboard', key: 'follow-example-key-0123456789', roles: ['operator'] }]) });
     try {
