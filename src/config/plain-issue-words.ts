@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { isPlainWord } from './usable-id.js';
 
 /** What a value of zod's expected type is, in the file's words: a YAML reader knows no "object". */
 const WRITTEN_AS: Readonly<Record<string, string>> = {
@@ -24,6 +25,8 @@ export function plainIssueWords(issue: z.core.$ZodRawIssue): string | undefined 
     if (wanted === undefined) return undefined;
     // A list item is `-` with nothing after it, a key `key:` with nothing after its colon.
     if (issue.input === null) return `has no value (nothing after its ${typeof issue.path?.at(-1) === 'number' ? '"-"' : 'colon'}): write ${wanted}`;
+    const asList = issue.expected === 'array' ? wordsAsList(issue.input) : undefined;
+    if (asList !== undefined) return `must be a list: write ${asList} (or one "- item" a line)`;
     return `must be ${wanted}`;
   }
   if (issue.code === 'too_big' || issue.code === 'too_small') {
@@ -38,4 +41,15 @@ export function plainIssueWords(issue: z.core.$ZodRawIssue): string | undefined 
     if (issue.origin === 'array') return `must hold at ${most} ${bound} item${Number(bound) === 1 ? '' : 's'}`;
   }
   return undefined;
+}
+
+/**
+ * `roles: admin` (or `roles: viewer, admin`, one text to YAML) written as the list it was meant
+ * as, `[admin]`: "must be a list" left a newcomer to work out the brackets. Only plain words are
+ * shown (anything else may be a secret at the wrong key).
+ */
+function wordsAsList(input: unknown): string | undefined {
+  if (typeof input !== 'string') return undefined;
+  const words = input.split(',').map((word) => word.trim());
+  return words.every(isPlainWord) ? `[${words.join(', ')}]` : undefined;
 }

@@ -21,13 +21,23 @@ describe('plainIssueWords: zod\'s words for a wrong type or size, in a YAML file
     [z.object({}), 5, 'must be keys and values (key: value, or { key: value })'],
     // `protection.perProvider: [a, b]` read "Invalid input: expected record, received array".
     [z.record(z.string(), z.number()), [1, 2], 'must be keys and values (key: value, or { key: value })'],
-    [z.array(z.string()), 'a', 'must be a list ([a, b], or one "- item" a line)'],
+    [z.array(z.string()), 5, 'must be a list ([a, b], or one "- item" a line)'],
     [z.number(), 'a', 'must be a number'],
     [z.int(), 'a', 'must be a number'],
     [z.string(), 5, 'must be text'],
     [z.boolean(), 'yes', 'must be true or false'],
   ])('a wrong type: %#', (schema, value, words) => {
     expect(wordsFor(schema, value)).toEqual([words]);
+  });
+
+  it('one plain word where a list goes (`roles: admin`) is shown as the list to write; other text is not quoted', () => {
+    expect(wordsFor(z.array(z.string()), 'admin')).toEqual(['must be a list: write [admin] (or one "- item" a line)']);
+    expect(wordsFor(z.array(z.string()), 'zomro-nl')).toEqual(['must be a list: write [zomro-nl] (or one "- item" a line)']);
+    // YAML reads `roles: viewer, admin` as one text.
+    expect(wordsFor(z.array(z.string()), 'viewer, admin')).toEqual(['must be a list: write [viewer, admin] (or one "- item" a line)']);
+    // Not a plain word (it may be a secret at the wrong key): the general words.
+    expect(wordsFor(z.array(z.string()), 'k3yXq9Lm2pQ7')).toEqual(['must be a list ([a, b], or one "- item" a line)']);
+    expect(wordsFor(z.array(z.string()), 'admin, k3yXq9Lm2pQ7')).toEqual(['must be a list ([a, b], or one "- item" a line)']);
   });
 
   it('a whole number wanted, where zod says int', () => {
