@@ -12,6 +12,9 @@ import { applyV8Settings } from './v8-settings.js';
 /** Set once the command is `serve`: only a refused start of the server is a log event as well. */
 let serving = false;
 
+/** Set when serving without a config: a port in use is then changed with PORT alone. */
+let demo = false;
+
 /** Set by a stop signal during the start: a start failing meanwhile (Redis giving up) is not reported as a failure; the stop exits. */
 let stoppedWhileStarting = false;
 
@@ -78,6 +81,7 @@ async function main(): Promise<void> {
     }
     case 'serve': {
       serving = true;
+      demo = command.configFile === null;
       applyV8Settings(process.execArgv);
       // Before the server's code loads: a signal from here until the drain's handlers are in place is said, not silent.
       const phases = watchStartSignals((signal, phase) => void stopWhileStarting(signal, phase), 'loading the server code');
@@ -102,7 +106,7 @@ async function stopWhileStarting(signal: StopSignal, phase: StartPhase): Promise
 
 main().catch(async (error: unknown) => {
   if (stoppedWhileStarting) return;
-  const refusal = startRefusal(error);
+  const refusal = startRefusal(error, { demo });
   process.stderr.write(`${refusal.lines.join('\n')}\n`);
   try {
     // Loaded only now: --help and --check-config load no logger (test/server/cli.test.ts).

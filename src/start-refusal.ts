@@ -10,7 +10,7 @@ export interface StartRefusal {
 }
 
 /** What stopped the start, in one line; a port in use says what to change. */
-function startFailure(error: unknown): string {
+function startFailure(error: unknown, demo: boolean): string {
   const { code, port, address, listener, portVariable } = error as { code?: unknown; port?: unknown; address?: unknown; listener?: unknown; portVariable?: unknown };
   if (code === 'EADDRINUSE' && typeof port === 'number') {
     if (listener === 'admin') {
@@ -18,7 +18,9 @@ function startFailure(error: unknown): string {
       const change = typeof portVariable === 'string' ? `give this replica another ${portVariable} (the config's admin.port reads it; 0: any free port)` : 'choose another admin.port in the config (0: any free port)';
       return `admin port ${port} on ${String(address)} is in use (another gateway's /metrics?): stop it, or ${change}`;
     }
-    return `port ${port} on ${String(address)} is in use (another gateway, or the demo?): stop it, or choose another port (PORT or listen.port)`;
+    // Demo mode has no listen.port: a second `npm start` was pointed at a key of a file it has none of.
+    const change = demo ? `start the demo on another port: PORT=${port < 65_535 ? port + 1 : 4001} npm start (PORT=0: any free port)` : 'choose another port (PORT or listen.port)';
+    return `port ${port} on ${String(address)} is in use (another gateway, or the demo?): stop it, or ${change}`;
   }
   if (code === 'EADDRNOTAVAIL') {
     // node said "listen EADDRNOTAVAIL: address not available", naming neither the key nor what to write.
@@ -29,7 +31,7 @@ function startFailure(error: unknown): string {
 }
 
 /** A config problem stops the start with exit 2 and its lines as they are; anything else with exit 1. */
-export function startRefusal(error: unknown): StartRefusal {
+export function startRefusal(error: unknown, { demo = false }: { demo?: boolean } = {}): StartRefusal {
   if (error instanceof ConfigError) return { exitCode: EXIT_CONFIG, lines: error.problems };
-  return { exitCode: EXIT_START_FAILED, lines: [`backup-graph failed to start: ${startFailure(error)}`] };
+  return { exitCode: EXIT_START_FAILED, lines: [`backup-graph failed to start: ${startFailure(error, demo)}`] };
 }

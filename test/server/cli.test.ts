@@ -327,7 +327,13 @@ describe('demo mode on a public address', () => {
       // The port stays bound in the kernel while spawnSync blocks this process.
       const result = spawnSync(process.execPath, ['dist/main.js'], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, PORT: String(port) } });
       expect(result.status).toBe(1);
-      expect(result.stderr.trim()).toBe(`backup-graph failed to start: port ${port} on 127.0.0.1 is in use (another gateway, or the demo?): stop it, or choose another port (PORT or listen.port)`);
+      // Demo mode has no listen.port to change (a second `npm start` read "PORT or listen.port").
+      expect(result.stderr.trim()).toBe(`backup-graph failed to start: port ${port} on 127.0.0.1 is in use (another gateway, or the demo?): stop it, or start the demo on another port: PORT=${port + 1} npm start (PORT=0: any free port)`);
+      const config = file(`allowAnonymous: true\nlisten: { port: ${port}, host: 127.0.0.1 }\nadmin: { port: 0, host: 127.0.0.1 }\nproviders:\n  - { id: z, kind: zomro, url: "http://127.0.0.1:9/", auth: { token: zomro-token } }\n`);
+      const withoutPort = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'PORT'));
+      const configured = spawnSync(process.execPath, ['dist/main.js', '--config', config], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: withoutPort });
+      expect(configured.status).toBe(1);
+      expect(configured.stderr.trim()).toBe(`backup-graph failed to start: port ${port} on 127.0.0.1 is in use (another gateway, or the demo?): stop it, or choose another port (PORT or listen.port)`);
     } finally {
       holder.close();
     }
