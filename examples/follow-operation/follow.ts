@@ -56,9 +56,16 @@ async function whyItEnded(error: unknown): Promise<string> {
   if (error instanceof Error) return error.message;
   const { code, reason } = error as { code?: unknown; reason?: unknown };
   // The gateway's words are about the connection's key; this script sends it from BACKUP_GRAPH_KEY.
-  if (code === 4403) return `refused: ${String(reason)}${key ? ' (BACKUP_GRAPH_KEY is not a key this gateway knows: use a client key from its config)' : ' (set BACKUP_GRAPH_KEY to a client key)'}`;
+  if (code === 4403) return `refused: ${String(reason)} (${keyHint(String(reason))})`;
   if (typeof code === 'number') return `connection closed: ${code} ${String(reason ?? '')}`;
   return whatAnswersOverHttp();
+}
+
+/** What to do about BACKUP_GRAPH_KEY, after the gateway's words about the connection's key. */
+function keyHint(reason: string): string {
+  // A key left exported from a config's gateway, sent to the demo: another key from "its config" was no way out.
+  if (key && reason.includes('has no client keys')) return 'unset BACKUP_GRAPH_KEY: this gateway takes no key';
+  return key ? 'BACKUP_GRAPH_KEY is not a key this gateway knows: use a client key from its config' : 'set BACKUP_GRAPH_KEY to a client key';
 }
 
 /**

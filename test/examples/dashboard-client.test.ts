@@ -106,6 +106,14 @@ describe('examples/dashboard-client', () => {
     }
   }, 60_000);
 
+  it('tells a key left in BACKUP_GRAPH_KEY to a gateway with no client keys (the demo) to unset it, not to use another key from its config', async () => {
+    const run = await runScript([harness.gateway.graphqlUrl], { BACKUP_GRAPH_KEY: 'local-admin-key-change-me' });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('this gateway has no client keys');
+    expect(run.stderr.trim().split('\n').at(-1)).toBe('unset BACKUP_GRAPH_KEY: this gateway takes no key (demo mode, or a config without clients)');
+  }, 60_000);
+
   describe('against a gateway that asks for a key, with no instances', () => {
     const key = 'dashboard-client-test-key';
     let keyed: Harness;

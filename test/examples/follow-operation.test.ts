@@ -62,6 +62,14 @@ describe('examples/follow-operation', () => {
     expect(admin.stderr).not.toContain('is the gateway running there');
   });
 
+  it('tells a key left in BACKUP_GRAPH_KEY to a gateway with no client keys (the demo) to unset it, not to use another key from its config', async () => {
+    const run = await runScript(['x', harness.gateway.graphqlUrl], { BACKUP_GRAPH_KEY: 'local-admin-key-change-me' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('this gateway has no client keys');
+    expect(run.stderr).toContain('(unset BACKUP_GRAPH_KEY: this gateway takes no key)');
+    expect(run.stderr).not.toContain('use a client key from its config');
+  });
+
   it('names BACKUP_GRAPH_KEY when the gateway refuses the key it holds, and asks for it when none is set', async () => {
     const keyed = await startHarness({ kinds: ['zomro'], configure: withClients([{ name: 'dashboard', key: 'follow-example-key-0123456789', roles: ['operator'] }]) });
     try {

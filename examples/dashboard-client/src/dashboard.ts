@@ -146,8 +146,11 @@ async function main(): Promise<void> {
     console.error(`${answered} of ${accounts.size} provider accounts answered; the table lacks the instances of ${[...failedAccounts].join(', ')}`);
   }
   // The gateway's words are about a header; this script sends it from BACKUP_GRAPH_KEY.
-  if (problems.some((problem) => problem.startsWith('UNAUTHENTICATED: '))) {
-    console.error(process.env.BACKUP_GRAPH_KEY ? 'BACKUP_GRAPH_KEY is not a key this gateway knows: use a client key from its config' : 'set BACKUP_GRAPH_KEY to a client key from the gateway\'s config');
+  const refused = problems.find((problem) => problem.startsWith('UNAUTHENTICATED: '));
+  if (refused !== undefined) {
+    // A key left exported from a config's gateway, sent to the demo: another key from "its config" was no way out.
+    if (process.env.BACKUP_GRAPH_KEY && refused.includes('has no client keys')) console.error('unset BACKUP_GRAPH_KEY: this gateway takes no key (demo mode, or a config without clients)');
+    else console.error(process.env.BACKUP_GRAPH_KEY ? 'BACKUP_GRAPH_KEY is not a key this gateway knows: use a client key from its config' : 'set BACKUP_GRAPH_KEY to a client key from the gateway\'s config');
   }
   if (unanswered) process.exitCode = 1;
 }
