@@ -113,7 +113,8 @@ export class JitExecutor {
     }
     // What was built before the lists ran past the limit is cut short: one refusal, not a partial answer.
     if (tooMany) return { data: null, errors: [tooMany] };
-    // A mutation's answer says what acted: never replaced (answer-size.ts).
+    // A mutation's answer says what acted: never refused, only cut where it leads to shared records (answer-size.ts).
+    if (compiled.answersAtRefusal) result = this.answerSize?.cutMutationAnswer(request.document, request.operationName, result) ?? result;
     const tooLarge = compiled.answersAtRefusal ? null : (this.answerSize?.refusal(request.document, result.data) ?? null);
     if (tooLarge) return { data: null, errors: [tooLarge] };
     result = withInstanceListsFailed(withRowsLeftOut(result, request.context), request.context);

@@ -1,5 +1,6 @@
-import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { GatewayError } from '../../domain/errors.js';
+import { cutError, mutationAnswerCuts, withNullsAt } from './mutation-answer-cut.js';
 import { repeatsRecords } from './repeated-records.js';
 
 /**
@@ -15,6 +16,8 @@ import { repeatsRecords } from './repeated-records.js';
 export class AnswerSizeGuard {
   private readonly repeats = new WeakMap<DocumentNode, boolean>();
   private readonly tooLarge: GraphQLError;
+  private readonly cutMessage: string;
+  private readonly cutCause: GatewayError;
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -23,17 +26,40 @@ export class AnswerSizeGuard {
   ) {
     const message = `Answer size limit exceeded: its JSON would be longer than ${limit} bytes (limits.maxAnswerBytes), what was read repeated by aliases, _entities or fields leading to a record others share (a backup's instance). Ask for each record once, or for fewer fields (raw, note).`;
     this.tooLarge = new GraphQLError(message, { originalError: new GatewayError('QUERY_TOO_COMPLEX', message) });
+    this.cutMessage = `Answer size limit exceeded: this mutation's answer was past ${limit} bytes (limits.maxAnswerBytes), so the records others share it led to are left out here (null). What acted is reported (its ids, status and operation); read these records with a query.`;
+    this.cutCause = new GatewayError('QUERY_TOO_COMPLEX', this.cutMessage);
   }
 
   /** The refusal an execution's answer is instead; null when within the limit or when its document repeats nothing. */
   refusal(document: DocumentNode, data: unknown): GraphQLError | null {
     if (data === null || data === undefined) return null;
+    return this.repeatsIn(document) && answerLongerThan(data, this.limit) ? this.tooLarge : null;
+  }
+
+  /**
+   * A mutation's answer, past the limit, with null and a QUERY_TOO_COMPLEX error at each field leading
+   * to a shared record (mutation-answer-cut.ts); as it was otherwise. It says what acted, so it is
+   * never refused whole; what stays of it goes out even if still past the limit (aliases of the
+   * payload's own fields: each is one record read once, within the upstream budget).
+   */
+  cutMutationAnswer(document: DocumentNode, operationName: string | null | undefined, result: ExecutionResult): ExecutionResult {
+    const { data } = result;
+    if (data === null || data === undefined || !this.repeatsIn(document) || !answerLongerThan(data, this.limit)) return result;
+    const cuts = mutationAnswerCuts(this.schema, document, operationName, data);
+    if (cuts.length === 0) return result;
+    const under = (path: readonly (string | number)[] | undefined): boolean => path !== undefined && cuts.some((cut) => cut.length <= path.length && cut.every((key, at) => path[at] === key));
+    // An error within what was cut told of a value no longer in the answer.
+    const kept = (result.errors ?? []).filter((error) => !under(error.path));
+    return { ...result, data: withNullsAt(data, cuts), errors: [...kept, ...cuts.map((path) => cutError(this.cutMessage, path, this.cutCause))] };
+  }
+
+  private repeatsIn(document: DocumentNode): boolean {
     let repeats = this.repeats.get(document);
     if (repeats === undefined) {
       repeats = repeatsRecords(this.schema, document);
       this.repeats.set(document, repeats);
     }
-    return repeats && answerLongerThan(data, this.limit) ? this.tooLarge : null;
+    return repeats;
   }
 }
 

@@ -35,7 +35,7 @@ export function repeatsRecords(schema: GraphQLSchema, document: DocumentNode): b
   return repeats;
 }
 
-function leadsToSharedRecord(parentName: string, field: GraphQLField<unknown, unknown>): boolean {
+export function leadsToSharedRecord(parentName: string, field: GraphQLField<unknown, unknown>): boolean {
   const type = getNullableType(field.type);
   if (isListType(type)) return false;
   const named = getNamedType(type);
