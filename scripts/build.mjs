@@ -9,9 +9,9 @@
 // newer than the last build, so `npm ci && npm start` works on a fresh clone and
 // `npm start` after an edit runs the edit, at the cost of a directory walk.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { takeBuildLock } from './build-lock.mjs';
 import { bundledSchemaDefine } from './bundled-schema.mjs';
@@ -20,6 +20,10 @@ import { buildIdDefine, sourceDigest } from './source-digest.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const stamp = join(dist, '.build-stamp');
+// The new build is written beside dist/ and takes its place in one rename at the end: Ctrl-C on
+// `npm start` while it built deleted dist/, and the next start rebuilt from nothing ("no build yet").
+const staging = join(root, 'dist.building');
+const previous = join(root, 'dist.previous');
 const ifStale = process.argv.includes('--if-stale');
 
 function newestSource(path) {
@@ -88,8 +92,10 @@ process.stderr.write(`building dist/${why}: tsc type check, then esbuild bundle\
 const checked = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--noEmit'], { stdio: 'inherit', cwd: root });
 if (checked.status !== 0) process.exit(checked.status ?? 1);
 
-// A clean build: a source deleted since the last one must not live on in dist/.
-rmSync(dist, { recursive: true, force: true });
+// A clean build: a source deleted since the last one must not live on in dist/. The leftovers of
+// an interrupted build go too (the lock is ours: no other build is writing them).
+rmSync(staging, { recursive: true, force: true });
+rmSync(previous, { recursive: true, force: true });
 const { build } = await import('esbuild');
 const { bundleOptions } = await import('./bundle-options.mjs');
 const options = {
@@ -109,19 +115,25 @@ const result = await build({ ...options, write: false, define: { ...buildIdDefin
 const buildId = sourceDigest(root, Object.keys(result.metafile.inputs));
 let filledIn = 0;
 for (const file of result.outputFiles) {
-  mkdirSync(dirname(file.path), { recursive: true });
+  // esbuild names the files under outdir (dist/), as meta.json does: they are written to the staging directory.
+  const path = join(staging, relative(dist, file.path));
+  mkdirSync(dirname(path), { recursive: true });
   if (!file.path.endsWith('.js')) {
-    writeFileSync(file.path, file.contents);
+    writeFileSync(path, file.contents);
     continue;
   }
   const around = file.text.split(JSON.stringify(STAND_IN));
   filledIn += around.length - 1;
-  writeFileSync(file.path, around.join(JSON.stringify(buildId)));
+  writeFileSync(path, around.join(JSON.stringify(buildId)));
 }
 if (filledIn === 0 && 'src/build-id.ts' in result.metafile.inputs) {
   process.stderr.write('the bundle holds no build id to fill in: does src/build-id.ts still read __BACKUP_GRAPH_BUILD__?\n');
   process.exit(1);
 }
-writeFileSync(join(dist, 'meta.json'), JSON.stringify(result.metafile));
-writeFileSync(stamp, `${new Date().toISOString()}\n`);
+writeFileSync(join(staging, 'meta.json'), JSON.stringify(result.metafile));
+writeFileSync(join(staging, '.build-stamp'), `${new Date().toISOString()}\n`);
+// Two renames, not a delete and a rename: an interrupt between them leaves the last build whole, as dist.previous.
+if (existsSync(dist)) renameSync(dist, previous);
+renameSync(staging, dist);
+rmSync(previous, { recursive: true, force: true });
 process.stderr.write(`built dist/ in ${((Date.now() - began) / 1000).toFixed(1)} s\n`);

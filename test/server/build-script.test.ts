@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -79,6 +79,48 @@ describe('scripts/build.mjs --if-stale (npm start\'s prestart)', () => {
     const unbuilt = spawnSync(process.execPath, ['scripts/build.mjs', '--if-stale'], { cwd: dir, encoding: 'utf8', ...unprivileged });
     expect(unbuilt.stderr).toBe(`${dir} is not this user's to write (EACCES), so dist/ cannot be built here: run \`npm run build\` as the checkout's owner\n`);
     expect(unbuilt.status).toBe(1);
+  });
+});
+
+describe('scripts/build.mjs interrupted (Ctrl-C while it says "building dist/")', () => {
+  let dir = '';
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('leaves the last good dist/ in place, so the next start does not rebuild it from nothing as "(no build yet)"', async () => {
+    dir = tinyProject();
+    expect(prestart(dir).status).toBe(0);
+    const built = readFileSync(join(dir, 'dist', 'main.js'), 'utf8');
+    // The bundle step held open: a plugin says when esbuild has begun and never finishes loading,
+    // so the signal lands at a known point of the build, after the type check.
+    writeFileSync(
+      join(dir, 'scripts', 'bundle-options.mjs'),
+      [
+        "import { bundleOptions as real } from './bundle-options.real.mjs';",
+        "const holdOpen = { name: 'hold-open', setup(build) { build.onLoad({ filter: /main\\.ts$/ }, () => { process.stderr.write('bundling\\n'); return new Promise(() => {}); }); } };",
+        'export const bundleOptions = { ...real, plugins: [...real.plugins, holdOpen] };',
+        '',
+      ].join('\n'),
+    );
+    copyFileSync(resolve('scripts', 'bundle-options.mjs'), join(dir, 'scripts', 'bundle-options.real.mjs'));
+    const later = new Date(Date.now() + 5_000);
+    utimesSync(join(dir, 'src', 'main.ts'), later, later);
+
+    const building = spawn(process.execPath, ['scripts/build.mjs', '--if-stale'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    const exited = new Promise<void>((done) => building.on('exit', () => done()));
+    await new Promise<void>((bundling, failed) => {
+      building.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes('bundling\n')) bundling();
+      });
+      building.on('exit', () => failed(new Error(`the build ended before bundling: ${stderr}`)));
+    });
+    building.kill('SIGINT');
+    await exited;
+
+    expect(existsSync(join(dir, 'dist', 'main.js')), stderr).toBe(true);
+    expect(readFileSync(join(dir, 'dist', 'main.js'), 'utf8')).toBe(built);
+    expect(existsSync(join(dir, 'dist', '.build-stamp'))).toBe(true);
   });
 });
 
