@@ -64,6 +64,8 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
   if (values['check-config'] !== undefined) {
     // Refused as `--config FILE --demo-public` is (serve.ts): accepted here, it was said valid, exit 0.
     if (values['demo-public'] === true) throw new Error(DEMO_PUBLIC_WITH_CHECK_CONFIG);
+    // Checked alone, the other file went unsaid: a newcomer took `--config A --check-config B` to have checked A.
+    if (values.config !== undefined && values.config !== values['check-config']) throw new Error(twoConfigFiles(values.config, values['check-config']));
     return { kind: 'check-config', file: values['check-config'] };
   }
   if (values.simulators) return { kind: 'simulators' };
@@ -76,6 +78,9 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
   // Said where the file was named: a file that cannot be read is then told by the variable's name.
   return { kind: 'serve', configFile, demoPublic: values['demo-public'] === true, ...(fromEnv ? { configFromEnv: CONFIG_VARIABLE } : {}) };
 }
+
+const twoConfigFiles = (served: string, checked: string): string =>
+  `--config ${served} and --check-config ${checked} name two files, and one command runs: to check a file, npm start -- --check-config FILE (exit 0 valid, 2 invalid); to serve one, npm start -- --config FILE`;
 
 const demoPublicBeside = (whatItDoes: string): string => `--demo-public is for demo mode: ${whatItDoes}; leave --demo-public out`;
 
@@ -118,12 +123,31 @@ function parseOptions(argv: string[]) {
     // `--config $CONFIG` with CONFIG unset reaches us as a bare --config: node said "Option '--config <value>' argument missing".
     const valueless = code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' ? /^Option '(--[\w-]+) <value>' argument missing/.exec((error as Error).message)?.[1] : undefined;
     if (valueless !== undefined) throw new Error(`${valueless} needs a file after it, e.g. npm start -- ${valueless} backup-graph.yaml (was it given as a shell variable that is not set?)`);
+    // node: "Option '--print-schema' does not take an argument".
+    const valued = code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' ? /^Option '(--[\w-]+)' does not take an argument/.exec((error as Error).message)?.[1] : undefined;
+    const given = valued === undefined ? undefined : argv.find((argument) => argument.startsWith(`${valued}=`))?.slice(valued.length);
+    if (valued !== undefined) throw new Error(`${valued} takes no value${given === undefined ? '' : ` (it was given ${given})`}, e.g. npm start -- ${valued}`);
     if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
       const argument = /'([^']*)'/.exec((error as Error).message)?.[1] ?? 'FILE';
+      const after = flagBefore(argv, argument);
+      if (after !== null) throw new Error(`unexpected argument ${argument}: ${after} takes none, e.g. npm start -- ${after}`);
       throw new Error(`unexpected argument ${argument}: a config file is named by an option, e.g. npm start -- --config ${argument} (or --check-config ${argument})`);
     }
     throw error;
   }
+}
+
+/**
+ * The option that takes no value (--print-schema, -h) written just before the first stray argument,
+ * or null: `--print-schema extra` was answered "a config file is named by an option, e.g. --config extra".
+ */
+function flagBefore(argv: string[], stray: string): string | null {
+  const { tokens } = parseArgs({ args: argv, options: OPTIONS, strict: false, allowPositionals: true, tokens: true });
+  const at = tokens.findIndex((token) => token.kind === 'positional' && token.value === stray);
+  const before = at > 0 ? tokens[at - 1] : undefined;
+  if (before?.kind !== 'option' || before.inlineValue === true) return null;
+  const option = OPTIONS[before.name as keyof typeof OPTIONS] as { type: string } | undefined;
+  return option?.type === 'boolean' ? before.rawName : null;
 }
 
 /**

@@ -633,6 +633,27 @@ describe('demo mode on a public address', () => {
     expect(parseCommand(['-h'], {})).toEqual({ kind: 'help' });
   });
 
+  it('parseCommand refuses --config beside --check-config naming other files, saying which does what (it checked the second and said nothing of the first)', () => {
+    for (const argv of [['--config', 'a.yaml', '--check-config', 'b.yaml'], ['--check-config', 'b.yaml', '--config', 'a.yaml']]) {
+      expect(() => parseCommand(argv, {}), argv.join(' ')).toThrow(
+        '--config a.yaml and --check-config b.yaml name two files, and one command runs: to check a file, npm start -- --check-config FILE (exit 0 valid, 2 invalid); to serve one, npm start -- --config FILE',
+      );
+    }
+    // One file named twice is checked: nothing is left unsaid.
+    expect(parseCommand(['--config', 'a.yaml', '--check-config', 'a.yaml'], {})).toEqual({ kind: 'check-config', file: 'a.yaml' });
+    // BACKUP_GRAPH_CONFIG beside --check-config is a deployment's environment, not a second file asked for.
+    expect(parseCommand(['--check-config', 'b.yaml'], { BACKUP_GRAPH_CONFIG: 'a.yaml' })).toEqual({ kind: 'check-config', file: 'b.yaml' });
+  });
+
+  it('parseCommand says an argument after an option that takes none is stray (--print-schema extra suggested --config extra)', () => {
+    expect(() => parseCommand(['--print-schema', 'extra'], {})).toThrow('unexpected argument extra: --print-schema takes none, e.g. npm start -- --print-schema');
+    expect(() => parseCommand(['--simulators', 'sims.yaml'], {})).toThrow('unexpected argument sims.yaml: --simulators takes none, e.g. npm start -- --simulators');
+    expect(() => parseCommand(['--config', 'a.yaml', '--demo-public', 'b'], {})).toThrow('unexpected argument b: --demo-public takes none');
+    expect(() => parseCommand(['--print-schema=extra'], {})).toThrow('--print-schema takes no value (it was given =extra), e.g. npm start -- --print-schema');
+    // A bare file first, or after an option's own file, is still read as a config file left unnamed.
+    expect(() => parseCommand(['--config', 'a.yaml', 'b.yaml'], {})).toThrow('unexpected argument b.yaml: a config file is named by an option, e.g. npm start -- --config b.yaml');
+  });
+
   it('parseCommand accepts --demo-public (off by default)', () => {
     expect(parseCommand(['--demo-public'], {})).toEqual({ kind: 'serve', configFile: null, demoPublic: true });
     expect(parseCommand([], {})).toEqual({ kind: 'serve', configFile: null, demoPublic: false });
