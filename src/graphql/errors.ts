@@ -6,6 +6,7 @@ import { ERROR_CODES, isGatewayError, type ErrorCode } from '../domain/errors.js
 import { CSRF_REFUSAL_MESSAGE, isCsrfRefusal } from './csrf-refusal.js';
 import { isLimitRefusal, limitRefusalMessage } from './limits/index.js';
 import { connectionTroubleBehind } from '../observability/store-failure-lines.js';
+import { withUnclosedBracketHint } from './unclosed-bracket-hint.js';
 
 /** Apollo's own codes for requests that never ran, as our codes. */
 const APOLLO_CODES: Record<string, ErrorCode> = {
@@ -54,7 +55,7 @@ export function createErrorFormatter(policy: ErrorPolicy): ErrorFormatter {
   const clean = policy.introspection ? (message: string) => clipMessage(hint(message)) : (message: string) => clipMessage(message.replace(SUGGESTION, ''));
   return (formatted, error) => {
     const original = findCause(unwrapResolverError(error));
-    const base = { message: clean(formatted.message), ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
+    const base = { message: clean(withUnclosedBracketHint(formatted.message, error)), ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
     if (isGatewayError(original)) {
       const { provider, providerCode, capability, retryAfterSeconds, fields } = original.details;
       return {
