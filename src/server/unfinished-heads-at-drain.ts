@@ -19,6 +19,8 @@ export const UNFINISHED_HEAD_WAIT_MS = 1_000;
  * of the drain) to finish its headers: its request is then answered SHUTTING_DOWN in place of the
  * app, unrun, with `Connection: close`. One whose headers still have not come then is answered all
  * the same, as node answers a request whose headers time out (408): the answer, then the end.
+ * A WebSocket upgrade whose headers come is answered so as soon as they do, on the connection
+ * itself: the WebSocket server has stopped taking upgrades, and node hands an upgrade no response.
  *
  * Node tells no one of a request begun, so "headers still arriving" is read from the bytes: the
  * connection has read more than it had when its last request's headers (or body) were read. Bytes
@@ -49,7 +51,12 @@ export class AnswerUnfinishedHeadsAtDrain {
         this.forget(socket);
       });
     });
-    httpServer.on('upgrade', (request: IncomingMessage) => this.upgraded.add(request.socket));
+    httpServer.on('upgrade', (request: IncomingMessage) => {
+      this.upgraded.add(request.socket);
+      // The WebSocket server stopped taking upgrades at the drain's start: no one else answers it,
+      // and left to settled() it waited out the whole hold for the answer its head has earned now.
+      if (this.awaited.has(request.socket)) this.answerInPlace(request.socket);
+    });
   }
 
   /**
@@ -102,16 +109,19 @@ export class AnswerUnfinishedHeadsAtDrain {
   /** Every connection still awaited: an answer in its headers' place, then its end. The connections answered so. */
   answerNow(): Socket[] {
     const answered: Socket[] = [];
-    for (const socket of [...this.awaited]) {
-      this.forget(socket);
-      if (socket.destroyed) continue;
-      // Once the answer has left: the rest of the headers, should it come, is no request.
-      socket.once('finish', () => socket.destroy());
-      socket.end(shuttingDownRawAnswer(SHUTTING_DOWN_UNFINISHED_HEAD_MESSAGE));
-      this.onRefused();
-      answered.push(socket);
-    }
+    for (const socket of [...this.awaited]) if (this.answerInPlace(socket)) answered.push(socket);
     return answered;
+  }
+
+  /** The answer written on the connection itself (node has no response object for it), then its end; false when it has closed. */
+  private answerInPlace(socket: Socket): boolean {
+    this.forget(socket);
+    if (socket.destroyed) return false;
+    // Once the answer has left: the rest of the headers (or an upgraded connection's frames), should it come, is no request.
+    socket.once('finish', () => socket.destroy());
+    socket.end(shuttingDownRawAnswer(SHUTTING_DOWN_UNFINISHED_HEAD_MESSAGE));
+    this.onRefused();
+    return true;
   }
 
   private forget(socket: Socket): void {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,15 +23,24 @@ const BODY = JSON.stringify({ query: '{ instances(first: 1) { edges { node { bac
 const FIRST_HALF = 'POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: appl';
 const SECOND_HALF = `ication/json\r\ncontent-length: ${Buffer.byteLength(BODY)}\r\n\r\n${BODY}`;
 
-function halfSent(port: number): { socket: Socket; closed: Promise<string> } {
+const UPGRADE_FIRST_HALF = 'GET /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\nupgrade: websocket\r\nconnection: Upgrade\r\nsec-websocket-ver';
+const UPGRADE_SECOND_HALF = `sion: 13\r\nsec-websocket-key: ${randomBytes(16).toString('base64')}\r\nsec-websocket-protocol: graphql-transport-ws\r\n\r\n`;
+
+function halfSent(port: number, firstHalf = FIRST_HALF): { socket: Socket; closed: Promise<string> } {
   const socket = connect(port, '127.0.0.1');
   socket.on('error', () => {});
   let text = '';
   socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
   const closed = new Promise<string>((resolve) => socket.once('close', () => resolve(text)));
-  socket.write(FIRST_HALF);
+  socket.write(firstHalf);
   return { socket, closed };
 }
+
+/** The value of one series of /metrics' text, NaN when it is not there. */
+const seriesValue = (metrics: string, series: string): number => {
+  const line = metrics.split('\n').find((each) => each.startsWith(`${series} `));
+  return line === undefined ? Number.NaN : Number(line.slice(series.length + 1));
+};
 
 const headOf = (text: string): string => text.slice(0, text.indexOf('\r\n\r\n')).toLowerCase();
 
@@ -65,6 +75,28 @@ describe('the drain and a request whose headers are still arriving', () => {
     expect((await gateway.exited).code).toBe(0);
     expect(built.simulator().server.count()).toBe(0);
     expect(gateway.output()).toContain('"head_unfinished":1');
+  }, 60_000);
+
+  it('a WebSocket upgrade whose headers come after the listener closed: 503 SHUTTING_DOWN as soon as they do, not at the end of the wait for headers', async () => {
+    const { gateway, port, adminUrl } = await launch();
+    // Headers that never finish hold the wait for headers to its end, and the drain (the admin listener with it) open till then.
+    const never = halfSent(port);
+    const upgrade = halfSent(port, UPGRADE_FIRST_HALF);
+    expect((await fetch(new URL('/healthz', adminUrl))).status).toBe(200);
+    gateway.child.kill('SIGTERM');
+    await gateway.waitFor(/shutting down: finishing requests in flight/);
+    upgrade.socket.write(UPGRADE_SECOND_HALF);
+    const text = await upgrade.closed;
+    expect(text.startsWith('HTTP/1.1 503')).toBe(true);
+    expect(headOf(text)).toContain('retry-after: 1');
+    expect(text).toContain(SHUTTING_DOWN_UNFINISHED_HEAD_MESSAGE);
+    // Answered before the wait's end, which answers the headers that never finish: the upgrade's
+    // refusal alone is counted yet. Before, both were answered together at the wait's end (1 s).
+    const metrics = await (await fetch(new URL('/metrics', adminUrl))).text();
+    expect(seriesValue(metrics, 'backup_graph_drain_refusals_total{reason="head_unfinished"}')).toBe(1);
+    expect(await never.closed).toContain(SHUTTING_DOWN_UNFINISHED_HEAD_MESSAGE);
+    expect((await gateway.exited).code).toBe(0);
+    expect(gateway.output()).toContain('"head_unfinished":2');
   }, 60_000);
 
   it('headers that never finish: answered 503 SHUTTING_DOWN in their place, connection ended, exit 0 well within the drain', async () => {
