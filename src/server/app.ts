@@ -147,8 +147,8 @@ export interface RunningGateway {
   close(): Promise<DrainOutcome>;
   /**
    * For an exit that does not wait for the drain: both listeners (public and admin) closed now, every request
-   * not yet answered answered 503 SHUTTING_DOWN, and every connection destroyed once those answers are out, within
-   * ANSWERS_AT_STOP_WAIT_MS (stop-serving.ts).
+   * not yet answered answered 503 SHUTTING_DOWN, every WebSocket connection sent 1001, and every connection destroyed
+   * once those answers and close frames are out, within ANSWERS_AT_STOP_WAIT_MS (stop-serving.ts).
    */
   stopServing(): Promise<void>;
   /** What the process's last-resort handlers (process-faults.ts) need of the gateway: its accounts' scrubbers and its metric. */
@@ -511,7 +511,8 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
       httpServer.close();
       // Every request still unanswered is answered now, 503 SHUTTING_DOWN in the drain's words: a
       // second signal, or the drain timer, cut them with no answer (a reset, which a browser sends again).
-      const answered = new Set([...unreadBodies.refuseNow(), ...drain.answerRunningNow(), ...headsAtDrain.answerNow()]);
+      // WebSocket connections are told 1001 (going away), bounded by the same wait.
+      const answered = new Set([...unreadBodies.refuseNow(), ...drain.answerRunningNow(), ...headsAtDrain.answerNow(), ...subscriptions.goingAway(ANSWERS_AT_STOP_WAIT_MS)]);
       await stopServing(answered, ANSWERS_AT_STOP_WAIT_MS);
     },
     close: () => {

@@ -7,7 +7,7 @@ const CLOSE_WATCHERS = 16;
 
 /**
  * How long an exit that does not wait for the drain gives the connections it has just answered
- * (503 SHUTTING_DOWN, written at once) to take their answers before it destroys them: a few
+ * (503 SHUTTING_DOWN, written at once; a WebSocket's 1001 close frame) to take their answers before it destroys them: a few
  * hundred bytes each, handed to the kernel within a turn or two; the bound only keeps a client
  * that reads nothing from holding the exit.
  */
@@ -16,7 +16,7 @@ export const ANSWERS_AT_STOP_WAIT_MS = 250;
 /**
  * Stops serving on the spot, once the listener has closed: every connection, WebSocket ones included
  * (an upgraded socket is the connection's own), is destroyed, but for those `answered` names (their
- * 503 SHUTTING_DOWN just written), which are destroyed once they close or after `waitMs`. For an
+ * 503 SHUTTING_DOWN, or a WebSocket's 1001, just written), which are destroyed once they close or after `waitMs`. For an
  * exit that does not wait for the drain (a second signal, the drain timer): it still gives the log
  * lines queued for stdout up to 1 s to leave, and through that second a listener open in the readyz
  * grace, and every open connection, kept running requests (mutations too) after the cut ones'

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressedRequest } from './host-as-written.js';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { CloseCode, handleProtocols, makeServer, type Context } from 'graphql-ws';
 import { GraphQLError, getOperationAST, type ExecutionArgs, type FormattedExecutionResult } from 'graphql';
@@ -149,7 +150,7 @@ type Extra = { socket: WebSocket; request: IncomingMessage };
  * oversized frame to stderr as an "internal error" and closes with the
  * error's text as the reason.
  */
-export function startWebSocketServer(options: WebSocketServerOptions): { dispose(drainMs: number): Promise<{ operationsCut: number }> } {
+export function startWebSocketServer(options: WebSocketServerOptions): { dispose(drainMs: number): Promise<{ operationsCut: number }>; goingAway(waitMs: number): Socket[] } {
   const { pipeline, limits, logger } = options;
   const states = new WeakMap<WebSocket, ConnectionState>();
   const caps = new ConnectionCaps(limits);
@@ -165,6 +166,8 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
   const handling = new WeakMap<WebSocket, number>();
 
   const waitingSockets = new WeakMap<WebSocket, () => void>();
+  /** Each connection's TCP socket, for an exit that does not wait for the drain to give its close frame a moment to leave. */
+  const transports = new WeakMap<WebSocket, Socket>();
   /** Each connection's send (backpressuredSend), for a refusal the gateway sends itself. */
   const sends = new WeakMap<WebSocket, (data: string) => Promise<void>>();
   /** Each connection's close for falling behind, waiting while a mutation's answer is still to send. */
@@ -485,6 +488,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
   wss.on('connection', (socket, request) => {
     const address = options.clientAddressOf(request);
     addresses.set(socket, address);
+    transports.set(socket, request.socket);
     // ws closes the connection itself (1009 for a frame over maxPayload); a client's fault, not ours.
     socket.on('error', (error) => options.refusalLines.info(address, { err: error.message, remote: address }, 'WebSocket connection failed'));
     // The caps count connections past connection_init (so they know the client key). Before it, a
@@ -616,6 +620,25 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
         clearTimeout(giveUp);
       }
       return { operationsCut: cut };
+    },
+    /**
+     * For an exit that does not wait for the drain (a second signal, the drain timer): every open
+     * connection, one answering a query or mutation too, sent its 1001 now, and dropped if its
+     * client has not answered within `waitMs`. The connections it goes on, for the exit to wait
+     * that long for them; before, they were destroyed with no close frame (1006 to the client,
+     * which cannot tell a replica going away from a network failure).
+     */
+    goingAway: (waitMs: number): Socket[] => {
+      draining = true;
+      options.httpServer.off('upgrade', onUpgrade);
+      const closing: Socket[] = [];
+      for (const client of wss.clients) {
+        // One the drain has sent its 1001 (or another close) already is waited for all the same.
+        closeFirmly(client, 1001, 'Going away', waitMs);
+        const transport = transports.get(client);
+        if (transport !== undefined && !transport.destroyed) closing.push(transport);
+      }
+      return closing;
     },
   };
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { createClient, type Client } from 'graphql-ws';
 import type { RunningSimulator } from '../../src/providers/module.js';
 import { startSimulator } from '../../src/providers/registry.js';
 import type { RequestHold } from '../../src/simulator/request-hold.js';
@@ -70,6 +71,58 @@ describe('an exit that does not wait for the drain answers the requests still ru
     expect(answer.body).toEqual({ errors: [{ message: drainCutAnswerMessage(false), extensions: { code: 'SHUTTING_DOWN' } }] });
   };
 
+  /** A graphql-ws client, connected: the close code its connection ends with. */
+  async function graphqlWsConnected(gateway: GatewayProcess): Promise<{ client: Client; closeCode: Promise<number> }> {
+    let closed: (code: number) => void = () => undefined;
+    const closeCode = new Promise<number>((resolve) => (closed = resolve));
+    let connected: () => void = () => undefined;
+    const acknowledged = new Promise<void>((resolve) => (connected = resolve));
+    const client = createClient({
+      url: wsUrl(gateway.graphqlUrl),
+      webSocketImpl: WebSocket,
+      lazy: false,
+      retryAttempts: 0,
+      on: { connected: () => connected(), closed: (event) => closed((event as { code: number }).code) },
+    });
+    await acknowledged;
+    return { client, closeCode };
+  }
+
+  it('a second SIGTERM in the readyz grace, a graphql-ws client open: it is told 1001 (going away), not dropped, exit 143', async () => {
+    const gateway = await spawnGateway({ configFile, port: await freePort(), env: { DRAIN_TIMEOUT_MS: '30000', SHUTDOWN_READYZ_GRACE_MS: '20000', LOG_FORMAT: 'json', LOG_LEVEL: 'info' } });
+    started.push(gateway);
+    const { client, closeCode } = await graphqlWsConnected(gateway);
+    try {
+      gateway.child.kill('SIGTERM');
+      await eventually(() => fetch(new URL('/readyz', gateway.url)).then((response) => response.status), (status) => status === 503, { timeoutMs: 10_000, intervalMs: 20 });
+      gateway.child.kill('SIGTERM');
+      expect(await gateway.exited).toBe(143);
+      expect(await closeCode).toBe(1001);
+    } finally {
+      await client.dispose();
+    }
+  }, 60_000);
+
+  it('a second SIGTERM, a graphql-ws query still running after the listener closed: its connection is told 1001, exit 143', async () => {
+    const gateway = await spawnGateway({ configFile, port: await freePort(), env: { DRAIN_TIMEOUT_MS: '30000', SHUTDOWN_READYZ_GRACE_MS: '0', LOG_FORMAT: 'json', LOG_LEVEL: 'info' } });
+    started.push(gateway);
+    const hold = zomro.server.holdAnswersOf('instances.fleio_bckps');
+    holds.push(hold);
+    const { client, closeCode } = await graphqlWsConnected(gateway);
+    try {
+      const ended = new Promise<void>((resolve) => client.subscribe({ query: BACKUPS }, { next: () => undefined, error: () => resolve(), complete: () => resolve() }));
+      await hold.arrived;
+      gateway.child.kill('SIGTERM');
+      await eventually(async () => gateway.output(), (output) => output.includes('shutting down: finishing requests in flight'), { timeoutMs: 10_000, intervalMs: 20 });
+      gateway.child.kill('SIGTERM');
+      expect(await gateway.exited).toBe(143);
+      expect(await closeCode).toBe(1001);
+      await ended;
+    } finally {
+      await client.dispose();
+    }
+  }, 60_000);
+
   it('a second SIGTERM: the query still running is answered 503 SHUTTING_DOWN before the exit (143)', async () => {
     const { gateway, answer } = await queryHeld({ DRAIN_TIMEOUT_MS: '30000', SHUTDOWN_READYZ_GRACE_MS: '0' });
     gateway.child.kill('SIGTERM');
@@ -96,10 +149,13 @@ describe('an exit that does not wait for the drain answers the requests still ru
     await new Promise<void>((resolve) => socket.once('open', () => resolve()));
     socket.send(JSON.stringify({ type: 'connection_init', payload: {} }));
     await new Promise<void>((resolve) => socket.once('message', () => resolve()));
+    const closeCode = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
     try {
       gateway.child.kill('SIGTERM');
       expect(await gateway.exited).toBe(1);
       expectShuttingDown(await answer);
+      // guard: the drain sent its 1001 before the drain timer's exit, which sends it too.
+      expect(await closeCode).toBe(1001);
     } finally {
       socket.terminate();
     }
