@@ -73,6 +73,7 @@ describe('a variable sent null where a value is required', () => {
     expect(refusalFor('query($n: String = "x") { find(filter: { name: "n", note: $n }) }', { n: null })).toBeNull();
     // Declared non-null: graphql-js refuses its null itself, with its own words.
     expect(refusalFor('query($id: ID!) { node(id: $id) }', { id: null })).toBeNull();
+    expect(refusalFor('query($id: ID!, $after: String) { node(id: $id) find(after: $after) }', { id: null, after: null })).toBeNull();
     expect(refusalFor('query($id: ID = "x") { node(id: $id) }', {})).toBeNull();
     expect(refusalFor('query($id: ID = "x") { node(id: $id) }', { id: '7' })).toBeNull();
     // Another variable sent null, where null may stand, does not make the required one's value null.

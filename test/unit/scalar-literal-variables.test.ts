@@ -37,7 +37,8 @@ const printed = (document: DocumentNode): string => print(document).replace(/\s+
 
 describe('hoistScalarLiteralVariables', () => {
   it('leaves a document with no variable inside an object or list literal as it is', () => {
-    for (const query of ['{ one(rep: {a: 1, b: [2]}) }', 'query($r: Any) { one(rep: $r) }', '{ many(reps: [{a: 1}]) }']) {
+    // The last: a variable inside an input object's literal, where no scalar's literal holds it.
+    for (const query of ['{ one(rep: {a: 1, b: [2]}) }', 'query($r: Any) { one(rep: $r) }', '{ many(reps: [{a: 1}]) }', 'query($n: String) { wrapped(w: {name: $n}) }']) {
       const { original, document, hoisted } = hoisting(query);
       expect(document, query).toBe(original);
       expect(hoisted, query).toEqual([]);
