@@ -8,7 +8,7 @@ import type { ProviderAdapter } from '../providers/adapter.js';
 import { statusOf } from './entity-links.js';
 import { checkInteger } from './input-checks.js';
 import { loaderKey } from './loaders.js';
-import type { PageArgs } from './page-window.js';
+import { pageSizeOf, type PageArgs } from './page-window.js';
 import { pageOfMatches } from './protection-pages.js';
 import { toProviderError } from './provider-errors.js';
 import { appendAll } from '../domain/arrays.js';
@@ -107,13 +107,18 @@ export class ProtectionReader {
     return protectionOf(await this.facts(instance), rpoHours, this.now, futureToleranceHours);
   }
 
-  /** Every instance of the visible accounts, each with its protection; accounts whose instance list failed are providerErrors. */
+  /**
+   * Every instance of the visible accounts, each with its protection; accounts whose instance list failed are providerErrors.
+   * `page`: the page the answer will cut, its size refused before any list is read, not after every account's.
+   */
   async across(
     filter: ProviderFilter,
     requestedRpo?: number | null,
+    page?: PageArgs,
   ): Promise<{ items: ProtectedInstance[]; answered: ProviderAdapter[]; accounts: string[]; providerErrors: ProviderFailure[] }> {
     if (requestedRpo != null) this.rpoFor('', requestedRpo);
     const adapters = this.reads.providers(filter);
+    if (page) pageSizeOf(page, this.reads.shared.options.maxPageSize);
     const settled = await Promise.allSettled(adapters.map((adapter) => this.ofAccount(adapter, requestedRpo)));
     const items: ProtectedInstance[] = [];
     const answered: ProviderAdapter[] = [];
@@ -165,7 +170,7 @@ export class ProtectionReader {
     instanceStatuses: ReadonlySet<InstanceStatus> | null = null,
   ): Promise<Connection<Instance>> {
     const wanted = new Set(statuses);
-    const { items, accounts, providerErrors } = await this.across({ providerId: args.providerId ?? null, kind: args.kind ?? null }, requestedRpo);
+    const { items, accounts, providerErrors } = await this.across({ providerId: args.providerId ?? null, kind: args.kind ?? null }, requestedRpo, args);
     const matching = items.map((item) => wanted.has(item.protection.status) && (!instanceStatuses || instanceStatuses.has(statusOf(this.reads, item.instance))));
     // Paged by place among all instances, not among the matches: see pageOfMatches.
     const all = items.map((item, index) => {
