@@ -34,8 +34,10 @@ const SUGGESTED = String.raw`"[_A-Za-z][_0-9A-Za-z]*"`;
 const SUGGESTION = new RegExp(String.raw`(?<!\s)\s*Did you mean (?:[a-z]+(?: [a-z]+){0,7} )?${SUGGESTED}(?:(?:, ${SUGGESTED})*,? or ${SUGGESTED})?\?`, 'g');
 
 export interface ErrorPolicy {
-  /** With introspection off, no message may name what the client did not write. */
+  /** With introspection off, no message may name what the client did not write (but to a caller who may see the schema). */
   introspection: boolean;
+  /** Whether the caller the error goes to may see the schema with introspection off (schemaShownHere); never, unless told. */
+  schemaShown?: () => boolean;
   /** With introspection on, what a message gains of the schema (an enum's values: enum-values-hint.ts). */
   hint?: (message: string) => string;
 }
@@ -52,8 +54,12 @@ export type ErrorFormatter = (formatted: GraphQLFormattedError, error: unknown) 
  */
 export function createErrorFormatter(policy: ErrorPolicy): ErrorFormatter {
   const hint = policy.hint ?? ((message: string) => message);
-  const clean = policy.introspection ? (message: string) => clipMessage(hint(message)) : (message: string) => clipMessage(message.replace(SUGGESTION, ''));
+  const shown = (message: string) => clipMessage(hint(message));
+  const stripped = (message: string) => clipMessage(message.replace(SUGGESTION, ''));
+  const schemaShown = policy.schemaShown ?? (() => false);
   return (formatted, error) => {
+    // An admin may read the schema (`__schema`) with introspection off: its hints tell it nothing more.
+    const clean = policy.introspection || schemaShown() ? shown : stripped;
     const original = findCause(unwrapResolverError(error));
     const base = { message: clean(withUnclosedBracketHint(formatted.message, error)), ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
     if (isGatewayError(original)) {

@@ -18,6 +18,7 @@ import { persistedQueryRefusal } from '../graphql/persisted-query-check.js';
 import { eventWithRowsLeftOut } from '../graphql/rows-left-out-errors.js';
 import { subscriptionVariableErrors } from '../graphql/subscription-variables.js';
 import { collapseRepeatedErrors } from '../graphql/repeated-errors.js';
+import { formattingFor } from '../graphql/schema-audience.js';
 import type { ClientAuthenticator } from './auth.js';
 import { AddressCounts, GROUP_WORDS, groupOf } from './address-groups.js';
 import { HeldText } from './held-text.js';
@@ -251,9 +252,12 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
   const keepAliveMs = options.keepAliveMs ?? KEEP_ALIVE_MS;
   const stateOf = (ctx: Context<Record<string, unknown> | undefined, Extra>) => states.get(ctx.extra.socket);
   const requestIdOf = (ctx: Context<Record<string, unknown> | undefined, Extra>, id: string) => stateOf(ctx)?.requestIds.get(id) ?? randomUUID();
-  const format = (requestId: string, errors: readonly GraphQLError[]) => {
-    pipeline.logErrors(requestId, errors);
-    const sent = collapseRepeatedErrors(errors.map((error) => formatGraphQLError(pipeline.formatError, error)));
+  /** `principal`: whom the errors go to (an admin's keep graphql-js's hints); none before connection_init. */
+  const format = (principal: Principal | undefined, requestId: string, errors: readonly GraphQLError[]) => {
+    const sent = formattingFor(principal, () => {
+      pipeline.logErrors(requestId, errors);
+      return collapseRepeatedErrors(errors.map((error) => formatGraphQLError(pipeline.formatError, error)));
+    });
     for (const error of sent) options.countError(String(error.extensions?.code));
     return sent;
   };
@@ -325,7 +329,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
         // anything awaits, the id is free when the cancelled operation ends: nothing of it is sent.
         delete ctx.subscriptions[id];
         const refusal = new GraphQLError(ID_STILL_RUNNING_MESSAGE, { extensions: { code: 'BAD_USER_INPUT' } });
-        void sends.get(ctx.extra.socket)?.(JSON.stringify({ id, type: 'error', payload: format(requestId, [refusal]) }));
+        void sends.get(ctx.extra.socket)?.(JSON.stringify({ id, type: 'error', payload: format(state.principal, requestId, [refusal]) }));
         return [refusal];
       }
       // Once shutdown has begun nothing new runs, so a client never has to wonder whether an
@@ -432,15 +436,15 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       // event told its rows again, at paths of the refused event's answer.
       const update = getOperationAST(args.document, args.operationName)?.operation === 'subscription';
       const answer = update ? eventWithRowsLeftOut(result, args.contextValue) : result;
-      if (tooMany) return { data: null, errors: format(requestIdOf(ctx, id), [tooMany]) };
+      if (tooMany) return { data: null, errors: format(stateOf(ctx)?.principal, requestIdOf(ctx, id), [tooMany]) };
       // A subscription's update ran in graphql-js: measured here, as the executor measures a query's answer.
       const tooLarge = update ? pipeline.answerSize.refusal(args.document, answer.data) : null;
-      if (tooLarge) return { data: null, errors: format(requestIdOf(ctx, id), [tooLarge]) };
+      if (tooLarge) return { data: null, errors: format(stateOf(ctx)?.principal, requestIdOf(ctx, id), [tooLarge]) };
       if (!answer.errors) return;
-      return { ...answer, errors: format(requestIdOf(ctx, id), answer.errors) };
+      return { ...answer, errors: format(stateOf(ctx)?.principal, requestIdOf(ctx, id), answer.errors) };
     },
     onError: (ctx, id, _payload, errors) => {
-      const formatted = format(requestIdOf(ctx, id), errors);
+      const formatted = format(stateOf(ctx)?.principal, requestIdOf(ctx, id), errors);
       // An `error` message is a refusal before anything ran (a query or mutation that ran ends
       // with `next` and `complete`): nothing to take off the operations answering.
       stateOf(ctx)?.requestIds.delete(id);

@@ -50,6 +50,35 @@ describe('nothing of the schema without introspection', () => {
     }
   });
 
+  it('gives an admin key the hints with introspection off, over HTTP and WebSocket, as it gets __schema; a viewer asking at the same time gets none', async () => {
+    const viewer = wsClient(closed.gateway.graphqlUrl, KEYS.viewer);
+    const admin = wsClient(closed.gateway.graphqlUrl, KEYS.admin);
+    try {
+      // All at once, viewers' and admins' interleaved: whom an answer goes to never crosses to another request.
+      const asked = HINTED.flatMap(([query, variables]) =>
+        (['viewer', 'admin'] as const).map(async (role) => {
+          const http = await closed.gql(query, variables, { key: KEYS[role] });
+          const ws = await wsRun(role === 'admin' ? admin : viewer, query, variables);
+          return { query, role, http, ws };
+        }),
+      );
+      for (const { query, role, http, ws } of await Promise.all(asked)) {
+        const label = `${role}: ${query}`;
+        expect(http.errors?.map((error) => error.extensions?.code), label).toEqual(['BAD_USER_INPUT']);
+        expect(ws.errors?.map((error) => error.extensions?.code), label).toEqual(['BAD_USER_INPUT']);
+        expect(http.errors?.[0]?.message.includes('Did you mean'), label).toBe(role === 'admin');
+        expect(ws.errors?.[0]?.message.includes('Did you mean'), label).toBe(role === 'admin');
+      }
+      // The enum's values too, as with introspection on, where graphql-js suggests none.
+      const far = '{ instances(kind: NOPE) { totalCount } }';
+      const [adminFar, viewerFar] = await Promise.all([closed.gql(far, {}, { key: KEYS.admin }), wsRun(viewer, far)]);
+      expect(adminFar.errors?.[0]?.message).toBe('Value "NOPE" does not exist in "ProviderKind" enum. ProviderKind is one of ZOMRO, ONAPP, ZSTACK, DANUBE.');
+      expect(viewerFar.errors?.[0]?.message).toBe('Value "NOPE" does not exist in "ProviderKind" enum.');
+    } finally {
+      await Promise.all([viewer.dispose(), admin.dispose()]);
+    }
+  });
+
   it('keeps the hints when introspection is on (the schema is public then)', async () => {
     const hinted = await open.gql(HINTED[0]![0], {}, { key: KEYS.viewer });
     expect(hinted.text).toContain('Did you mean');
