@@ -36,8 +36,8 @@ export type ChildMessage =
   | { type: 'sampled'; summary: AllocationSummary }
   | { type: 'replayed'; rounds: number; msPerRound: number }
   | { type: 'serving'; url: string }
-  /** The simulators' requests received since start, by provider kind (never trimmed, unlike their logs). */
-  | { type: 'received'; byKind: Record<string, number> }
+  /** The simulators' requests received since start, by provider kind and by "<kind> <label>" (never trimmed, unlike their logs). */
+  | { type: 'received'; byKind: Record<string, number>; byLabel: Record<string, number> }
   /** The gateway's memory now, its peak RSS so far, and heap and RSS after a full garbage collection. */
   | { type: 'memory'; rssBytes: number; maxRssBytes: number; rssAfterGcBytes: number; heapAfterGcBytes: number }
   | { type: 'ok' };

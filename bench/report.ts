@@ -29,6 +29,10 @@ export interface LoadRow extends LoadResult {
   cpuMsPerQuery: number;
   /** Counted at the simulators over the run / dashboard queries answered. */
   upstreamPerQuery: number;
+  /** Dashboards answered per round of reads (bench/read-rounds.ts): how many shared each flight, set by the clients' phases. */
+  queriesPerRound: number;
+  /** Upstream calls per round of reads: about one dashboard's alone when every read of a round shares its flight. */
+  upstreamPerRound: number;
 }
 
 export interface MemoryResults {
@@ -202,6 +206,16 @@ function figures(results: Results): Figure[] {
         { name: `${label}, c=${c}: p50 / p99 (ms)`, values: each((b) => row(b).p50Ms), also: each((b) => row(b).p99Ms), format: f0 },
         { name: `${label}, c=${c}: gateway CPU / query`, values: each((b) => row(b).cpuMsPerQuery), format: ms },
         { name: `${label}, c=${c}: upstream calls / query`, values: each((b) => row(b).upstreamPerQuery), format: f1 },
+        ...(c > 1
+          ? [
+              {
+                name: `${label}, c=${c}: dashboards sharing a round of reads (upstream calls / round)`,
+                values: each((b) => row(b).queriesPerRound),
+                detail: builds.map((b) => `${row(b).upstreamPerRound.toFixed(1)} calls`),
+                format: f1,
+              },
+            ]
+          : []),
       ];
     });
   const memoryFigures = (label: string, get: (build: BuildResults) => MemoryResults): Figure[] => [

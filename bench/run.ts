@@ -27,6 +27,7 @@ import { startGateway, startSimulators, type RunningGatewayChild, type Simulator
 import { startChild } from './ipc.js';
 import { dashboardOnce, loadRun } from './load.js';
 import { machineBusyMs } from './machine.js';
+import { onceReadLabels, roundsBetween, type ReceivedByLabel } from './read-rounds.js';
 import type { FloorMode } from './floor-servers.js';
 import { render, targets, type BuildResults, type CpuRun, type FloorResults, type LoadRow, type MemoryResults, type Results } from './report.js';
 import { benchBuilds, settings, type Build } from './settings.js';
@@ -46,9 +47,9 @@ async function cpuNow(gateway: RunningGatewayChild) {
   };
 }
 
-const receivedTotal = async (sims: SimulatorSet): Promise<number> => {
-  const { byKind } = await sims.child.ask({ type: 'received' }, 'received');
-  return Object.values(byKind).reduce((sum, count) => sum + count, 0);
+const received = async (sims: SimulatorSet): Promise<{ total: number; byLabel: ReceivedByLabel }> => {
+  const { byKind, byLabel } = await sims.child.ask({ type: 'received' }, 'received');
+  return { total: Object.values(byKind).reduce((sum, count) => sum + count, 0), byLabel };
 };
 
 /** Gateway and simulator CPU over one load run, divided by the queries it answered. */
@@ -72,13 +73,18 @@ async function cpuRun(gateway: RunningGatewayChild, connections: number): Promis
   };
 }
 
-/** A load run at the simulators' latency: latency, throughput, gateway CPU and upstream requests per query. */
-async function loadRow(gateway: RunningGatewayChild, connections: number): Promise<LoadRow> {
-  const [before, receivedBefore] = await Promise.all([gateway.ask({ type: 'usage' }, 'usage'), receivedTotal(gateway.sims)]);
+/**
+ * A load run at the simulators' latency: latency, throughput, gateway CPU and upstream requests per query, and the
+ * rounds of reads those requests came in (`onceLabels`: the reads one dashboard alone makes once, bench/read-rounds.ts).
+ */
+async function loadRow(gateway: RunningGatewayChild, connections: number, onceLabels: readonly string[]): Promise<LoadRow> {
+  const [before, receivedBefore] = await Promise.all([gateway.ask({ type: 'usage' }, 'usage'), received(gateway.sims)]);
   const run = await loadRun(gateway.url, gateway.sims.body, connections);
-  const [after, receivedAfter] = await Promise.all([gateway.ask({ type: 'usage' }, 'usage'), receivedTotal(gateway.sims)]);
+  const [after, receivedAfter] = await Promise.all([gateway.ask({ type: 'usage' }, 'usage'), received(gateway.sims)]);
   const cpuMs = (after.userMicros + after.systemMicros - before.userMicros - before.systemMicros) / 1000;
-  return { ...run, cpuMsPerQuery: cpuMs / run.requests, upstreamPerQuery: (receivedAfter - receivedBefore) / run.requests };
+  const upstream = receivedAfter.total - receivedBefore.total;
+  const rounds = roundsBetween(receivedBefore.byLabel, receivedAfter.byLabel, onceLabels);
+  return { ...run, cpuMsPerQuery: cpuMs / run.requests, upstreamPerQuery: upstream / run.requests, queriesPerRound: run.requests / rounds, upstreamPerRound: upstream / rounds };
 }
 
 async function memory(gateway: RunningGatewayChild): Promise<MemoryResults> {
@@ -180,7 +186,7 @@ try {
     // Then latency and throughput at latency L, and memory after the c=32 run.
     await four.control.setLatency(l);
     const load: LoadRow[] = [];
-    for (const connections of settings.loadConnections) load.push(await loadRow(gateway, connections));
+    for (const connections of settings.loadConnections) load.push(await loadRow(gateway, connections, onceReadLabels(upstream)));
     const mem = await memory(gateway);
     await gateway.stop();
     return { upstream, cpuNoCache, load, memory: mem };
@@ -218,7 +224,7 @@ try {
     const gateway = await startGateway(twoSims, build, { batching: true, cacheTtlMs: 0 });
     const upstream = await twoSims.control.countDuring(() => gateway.dashboard());
     const load: LoadRow[] = [];
-    for (const connections of settings.two.connections) load.push(await loadRow(gateway, connections));
+    for (const connections of settings.two.connections) load.push(await loadRow(gateway, connections, onceReadLabels(upstream)));
     const mem = await memory(gateway);
     await gateway.stop();
     return { upstream, load, memory: mem };

@@ -31,12 +31,18 @@ const simulators: RunningSimulator[] = await Promise.all(
  * are): a load run's upstream calls per query are counted here.
  */
 const received = new Map<string, number>();
+/** The same by "<kind> <label>": rounds of reads under load are counted by the reads a dashboard makes once (bench/read-rounds.ts). */
+const receivedByLabel = new Map<string, number>();
 for (const simulator of simulators) {
   const log = simulator.server.log;
   const push = log.push.bind(log);
   received.set(simulator.kind, 0);
   log.push = (...items) => {
     received.set(simulator.kind, (received.get(simulator.kind) ?? 0) + items.length);
+    for (const item of items) {
+      const key = `${simulator.kind} ${item.label}`;
+      receivedByLabel.set(key, (receivedByLabel.get(key) ?? 0) + 1);
+    }
     return push(...items);
   };
 }
@@ -46,7 +52,7 @@ const send = (message: ChildMessage) => process.send?.(message);
 process.on('disconnect', () => process.exit(0));
 process.on('message', (message: ParentMessage) => {
   if (message.type === 'usage') send(usageMessage());
-  if (message.type === 'received') send({ type: 'received', byKind: Object.fromEntries(received) });
+  if (message.type === 'received') send({ type: 'received', byKind: Object.fromEntries(received), byLabel: Object.fromEntries(receivedByLabel) });
   if (message.type === 'stop') void Promise.all(simulators.map((simulator) => simulator.stop())).then(() => process.exit(0));
 });
 send({
