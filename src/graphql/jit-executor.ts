@@ -12,6 +12,7 @@ import { unidentifiedOperation } from './unidentified-operation.js';
 import { serialMutations, type OperationRun } from './serial-mutations.js';
 import { variableErrors } from './variable-errors.js';
 import { leafSerializers, type LeafSerializer } from './leaf-serializers.js';
+import { repeatedMutationField } from './limits/mutation-repeated-fields.js';
 
 /** Distinct operations kept compiled; clients send a handful, GraphiQL users a few more. */
 const MAX_COMPILED = 500;
@@ -127,6 +128,9 @@ export class JitExecutor {
   private compile(request: JitRequest): CompiledOperation | ExecutionResult {
     // A mutation runs on graphql-js: once one is null where it may not be, none after it runs (serial-mutations.ts).
     if (getOperationAST(request.document, request.operationName)?.operation === 'mutation') {
+      // Before it acts: its answer, once it has, is never refused (answer-size.ts).
+      const repeated = this.answerSize ? repeatedMutationField(request.document, request.operationName) : null;
+      if (repeated) return { errors: [repeated] };
       return { query: serialMutations(this.schema, request.document, request.operationName), hoisted: [], operation: undefined, answersAtRefusal: true };
     }
     const { document, hoisted } = hoistScalarLiteralVariables(this.schema, request.document);
