@@ -70,6 +70,7 @@ import { closeAfterBodyPastLimit, continueOnlyWithinLimit, refuseBodyPastLimit }
 import { ConnectionTurns, MAX_WAITING_PER_CONNECTION, WAITING_REFUSED_LINE } from './connection-turns.js';
 import { answerErrorsAsJson, errorAnswerer } from './answer-error.js';
 import { repeatedNamesGuard } from './repeated-names-guard.js';
+import { refuseNotUtf8 } from './utf8-body.js';
 import { utf8Charset } from './utf8-charset.js';
 import { capConnectionsPerAddress } from './connections-per-address.js';
 import { LogThrottle } from '../observability/log-throttle.js';
@@ -390,7 +391,13 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     '/graphql',
     refuseBodyPastLimit(config.limits.bodyLimitBytes, (res, error) => answerError(res, error)),
     utf8Charset,
-    express.json({ limit: config.limits.bodyLimitBytes, verify: repeatedNames.keep }),
+    express.json({
+      limit: config.limits.bodyLimitBytes,
+      verify: (req, res, body) => {
+        refuseNotUtf8(body);
+        repeatedNames.keep(req, res, body);
+      },
+    }),
     repeatedNames.refuse,
     nestingGuard(pipeline, (code) => metrics.graphqlError(code)),
     mergedFieldsGuard(pipeline, (code) => metrics.graphqlError(code)),

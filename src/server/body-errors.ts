@@ -1,3 +1,5 @@
+import { NOT_UTF8_BODY } from './utf8-body.js';
+
 /** What the gateway answers for an error express or its body parser passed on. */
 export interface BodyErrorAnswer {
   status: number;
@@ -42,6 +44,9 @@ export function bodyErrorAnswer(error: unknown): BodyErrorAnswer {
   if (type === 'entity.parse.failed') {
     const what = parsesAsJson(body) ? 'JSON but not an object' : 'not valid JSON';
     return { status, message: `the request body is ${what}: send {"query": "..."} (and "variables", "operationName" if any) as one JSON object`, code: 'BAD_USER_INPUT' };
+  }
+  if (type === NOT_UTF8_BODY) {
+    return { status, message: 'the request body is not UTF-8 (a byte sequence in it is no UTF-8 character: a body cut mid-character, or text in another charset): send the JSON body as UTF-8', code: 'BAD_USER_INPUT' };
   }
   if (type === 'charset.unsupported') {
     return { status, message: `unsupported charset${named(charset)} in content-type: send the JSON body as UTF-8 (charset=utf-8, or none)`, code: 'BAD_USER_INPUT' };
