@@ -98,6 +98,11 @@ function readBefore(text: string, start: number, end: number, read: JoinersRead 
       index--;
       continue;
     }
+    const escaped = whitespaceEscapeEndingAt(text, at, start);
+    if (escaped > 0) {
+      at -= escaped - 1;
+      continue;
+    }
     const code = text.charCodeAt(at);
     if (isAlphanumeric(code) || near.includes(text[at] as string)) found = text[at] + found;
   }
@@ -117,10 +122,51 @@ function readAfter(text: string, start: number, end: number, read: JoinersRead |
       index++;
       continue;
     }
+    const escaped = whitespaceEscapeAt(text, at, end);
+    if (escaped > 0) {
+      at += escaped - 1;
+      continue;
+    }
     const code = text.charCodeAt(at);
     if (isAlphanumeric(code) || near.includes(text[at] as string)) found += text[at] as string;
   }
   return found;
+}
+
+/**
+ * Whitespace written as an escape the piece search passes over between a secret's pieces but
+ * readEscapedJoiners does not read (a backslash's `\n`, `\r`, `\t`; a URL's `%0A`, `%0D`, `%09`,
+ * `%20`): its letters and digits are no base64 of the secret. Read as they stood, a header's
+ * base64 cut by them read `...\nEb` as "nEb", so the edge character beside the redaction stayed
+ * (`mNvbTp[redacted]E=`: bits of the password's first and last characters, its length mod 3).
+ * No base64 holds a backslash or a percent sign, so neither starts a character of it.
+ */
+const BACKSLASH = 92;
+const PERCENT = 37;
+
+/** `n`, `r` or `t` after a backslash. */
+const isBackslashWhitespace = (code: number): boolean => code === 110 || code === 114 || code === 116;
+
+/** The two hex digits after a percent sign that are `%0A`, `%0D`, `%09` or `%20`. */
+function isPercentWhitespace(first: number, second: number): boolean {
+  if (first === 50) return second === 48;
+  if (first !== 48) return false;
+  return second === 57 || second === 65 || second === 97 || second === 68 || second === 100;
+}
+
+/** The length of such an escape starting at `at` (within `end`), else 0. */
+function whitespaceEscapeAt(text: string, at: number, end: number): number {
+  const code = text.charCodeAt(at);
+  if (code === BACKSLASH && at + 2 <= end && isBackslashWhitespace(text.charCodeAt(at + 1))) return 2;
+  if (code === PERCENT && at + 3 <= end && isPercentWhitespace(text.charCodeAt(at + 1), text.charCodeAt(at + 2))) return 3;
+  return 0;
+}
+
+/** The length of such an escape ending at `at` (its last character; from `start` on), else 0. */
+function whitespaceEscapeEndingAt(text: string, at: number, start: number): number {
+  if (at - 1 >= start && text.charCodeAt(at - 1) === BACKSLASH && isBackslashWhitespace(text.charCodeAt(at))) return 2;
+  if (at - 2 >= start && text.charCodeAt(at - 2) === PERCENT && isPercentWhitespace(text.charCodeAt(at - 1), text.charCodeAt(at))) return 3;
+  return 0;
 }
 
 /**
