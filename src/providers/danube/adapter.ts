@@ -194,7 +194,7 @@ export class DanubeAdapter extends BaseAdapter {
 
   override async createBackup(request: CreateBackupRequest, scope: UpstreamScope): Promise<Operation> {
     const definitionName = request.definitionName;
-    if (!definitionName) throw badInput('definitionName is required for Danube: a backup is made by running a backup definition');
+    if (!definitionName) throw badInput("definitionName is required for Danube: a backup is made by running a backup definition; send the name of one the instance's `definitions` lists, or make one with createBackupDefinition");
     this.refuseInput(createBackupFields(request));
     const definitionSegment = definitionNameSegment(definitionName, 'definitionName');
     const hostname = request.instance.nativeId;
