@@ -64,8 +64,10 @@ export interface UpstreamRequest {
    * an HTML or empty one is still the other server's. Left out, a 404 then never is: a real 404 kept
    * health DEGRADED (OTHER) while the url answered right. Not for a 404 read as the url's mistake
    * itself (an instance list's, a login's): counted, health flipped UP and back at every request.
+   * `text` is the answer's scrubbed text, for a provider whose own 404 is plain words (ZStack's
+   * expired job: "the job has been expired"), which parse to a null body.
    */
-  ownNotFound?: (body: unknown) => boolean;
+  ownNotFound?: (body: unknown, text: string) => boolean;
   /** The GraphQL request this serves: its id goes out as REQUEST_ID_HEADER and into the debug log. */
   scope: UpstreamScope;
 }
@@ -351,13 +353,13 @@ export class UpstreamClient {
     await slot;
     const stop = new AttemptSignal(this.options.policy.timeoutMs, signal);
     try {
-      const response = await this.send(request, stop);
+      const { response, ownNotFound } = await this.send(request, stop);
       // A 401/403 is no sign of a provider answering well: the adapter reads it (a session to renew,
       // a right one action lacks, the credentials refused: callRefused, from statusError). Nor is a
-      // 404 where the url last answered as no API does, unless its body is the provider's own
+      // 404 where the url last answered as no API does, unless it is the provider's own
       // (ownNotFound): counted, health read UP between each request's 404 and the adapter saying so
       // again, and logged both changes every request.
-      const stillMisdirected = this.misdirected && response.status === 404 && request.ownNotFound?.(response.body) !== true;
+      const stillMisdirected = this.misdirected && response.status === 404 && !ownNotFound;
       if (response.status !== 401 && response.status !== 403 && !stillMisdirected) {
         this.misdirected = false;
         if (request.login === true) this.policy.loginSucceeded();
@@ -383,7 +385,7 @@ export class UpstreamClient {
     }
   }
 
-  private async send(request: UpstreamRequest, stop: AttemptSignal): Promise<UpstreamResponse> {
+  private async send(request: UpstreamRequest, stop: AttemptSignal): Promise<SentAnswer> {
     const provider = this.providerId;
     const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
     const requestId = request.scope.requestId;
@@ -448,7 +450,9 @@ export class UpstreamClient {
       if (status >= 300 && status < 400) throw redirected(provider, status);
       if (tooManyContainers) throw containersRefused(provider);
       if (!bodyRead) body = this.readInTurns(text) ? await this.parsedInTurns(text, contentType, status) : parseBody(text, contentType, status, provider);
-      return { status, headers: headersOut, body, bytes: hold.taken };
+      // Asked here, while the text is at hand: a plain-text 404 parses to a null body.
+      const ownNotFound = status === 404 && request.ownNotFound?.(body, text) === true;
+      return { response: { status, headers: headersOut, body, bytes: hold.taken }, ownNotFound };
     } finally {
       hold.close();
     }
@@ -465,6 +469,12 @@ export class UpstreamClient {
     await turnIfPast(text.length, CHARS_PER_TURN);
     return body;
   }
+}
+
+/** One attempt's answer, and whether it is a 404 of the provider's own (UpstreamRequest.ownNotFound). */
+interface SentAnswer {
+  response: UpstreamResponse;
+  ownNotFound: boolean;
 }
 
 /** An answer JSON.parse would take seconds to build (see MAX_JSON_CONTAINERS): unread, as one past the size limit. */

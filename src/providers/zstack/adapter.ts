@@ -10,7 +10,7 @@ import { DEFAULT_BACKUP_GIVE_UP_MS, type ZstackConfig } from './config.js';
 import { chunkForUrl, groupBackups, isUserVm, isVolumeOnlyBackup, mapInstance } from './mapper.js';
 import { backupOfExpiredCreate, expiredCreateStatus } from './expired-create.js';
 import { storeOfBackup, storesToDeleteFrom } from './backup-storage.js';
-import { MissingResourceAnswer, isResourceNotFound } from './not-found.js';
+import { MissingResourceAnswer, isExpiredJobAnswer, isResourceNotFound } from './not-found.js';
 import { TIMED_OUT_REVERT, isTimeout } from './timed-out-job.js';
 import { unrevertableBackup } from './revertable-backup.js';
 import { checkJobAnswer, readFromJob } from './answered-job.js';
@@ -416,7 +416,7 @@ export class ZstackAdapter extends BaseAdapter {
 
   async getOperation(ref: OperationRef, scope: UpstreamScope): Promise<Operation> {
     const jobUuid = jobOf(ref);
-    const response = await this.client.call({ method: 'GET', path: `/api-jobs/${encodeURIComponent(jobUuid)}`, operation: 'api-jobs.get', passStatuses: [404], readsError: true }, scope);
+    const response = await this.client.call({ method: 'GET', path: `/api-jobs/${encodeURIComponent(jobUuid)}`, operation: 'api-jobs.get', passStatuses: [404], readsError: true, ownNotFound: isExpiredJobAnswer }, scope);
     // "404 with "the job has been expired"" carries an error body too: expiry is judged first.
     if (response.status === 404) return this.expired(ref, jobUuid, scope);
     checkJobAnswer(ref, response.body, this.account.id);

@@ -31,6 +31,8 @@ export interface ZstackCall {
   passStatuses?: readonly number[];
   /** The caller reads a body's `error` itself, whatever the status (job polls). */
   readsError?: boolean;
+  /** A 404 that is ZStack's own answer, not the url's mistake (UpstreamRequest.ownNotFound): the job poll's expired job. */
+  ownNotFound?: (body: unknown, text: string) => boolean;
 }
 
 /**
@@ -127,6 +129,7 @@ export class ZstackClient {
       ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
       operation: call.operation,
       ...(call.passStatuses ? { passStatuses: call.passStatuses } : {}),
+      ...(call.ownNotFound ? { ownNotFound: call.ownNotFound } : {}),
       passErrorBody: isZstackErrorAnswer,
       scope,
     });

@@ -31,6 +31,23 @@ export function noApiAt(provider: string, method: string, path: string): Gateway
 }
 
 /**
+ * ZStack's REST server's words for a job whose result has expired: "404 with "the job has been
+ * expired" once the job expires" (providers.md, from RestServer's job query), written as plain text,
+ * not as its JSON error. A job uuid ZStack never had is answered the same. Compared whole (less
+ * surrounding blanks, in any case): any other 404 text is not read as ZStack's.
+ */
+const EXPIRED_JOB_WORDS = 'the job has been expired';
+
+/**
+ * Whether a 404 is ZStack's own expired-job answer (UpstreamRequest.ownNotFound): after the url
+ * answered as no API does (a login a web server answered 404), it is ZStack answering, and brings
+ * health back as any answer does. Read as the other server's, a restore's poll, its only call, kept
+ * health DEGRADED (OTHER) while ZStack answered it. "no api mapping to <path>" (noApiAt) and a
+ * web server's page are still not.
+ */
+export const isExpiredJobAnswer = (_body: unknown, text: string): boolean => text.length < 64 && text.trim().toLowerCase() === EXPIRED_JOB_WORDS;
+
+/**
  * A write answered 404 at once with SYS.1003 in its error's chain: NOT_FOUND as it stands, with the
  * body kept so the adapter can judge it as it judges a job failing so (the thing the write acted on
  * seen gone, or another resource missing). Read as NOT_FOUND on sight, a delete of a group already
