@@ -68,7 +68,7 @@ export type Backup = Node & {
   raw: Scalars['JSONObject']['output'];
   /** The provider's region or data centre of the backup; null where it does not say. */
   region?: Maybe<Scalars['String']['output']>;
-  /** Size in bytes, converted from whatever unit the provider uses (OnApp kB, Zomro GB or bytes: see docs/providers.md, the documented ambiguities); null where the provider gives none (an OnApp backup not yet built). */
+  /** Size in bytes, converted from whatever unit the provider uses (OnApp kB, Zomro GB or bytes: see docs/providers.md, the documented ambiguities); null where the provider gives none (an OnApp backup not yet built). The space the backup takes at the provider, not the disk's size: a Danube dataset backup counts only what was written since the backup of its definition before it (ZFS `written`). */
   sizeBytes?: Maybe<Scalars['SafeInt']['output']>;
   /** Normalised status; `raw` keeps the provider's own word. */
   status: BackupStatus;
