@@ -40,6 +40,24 @@ function stale() {
   return Math.max(...inputs.map(newestSource)) > statSync(stamp).mtimeMs;
 }
 
+/**
+ * The build swaps itself in by two renames (dist/ -> dist.previous/, dist.building/ -> dist/, at
+ * the end): an interrupt between them left no dist/, and the next start rebuilt from nothing, or,
+ * with no compiler installed (npm ci --omit=dev), had nothing to start. Before
+ * anything else reads dist/ (under the lock: no other build is mid-swap), a missing dist/ is put
+ * back from the newest whole build there is: dist.building/ once its .build-stamp, written last, is
+ * in it, else dist.previous/. Each is one rename, so an interrupt here leaves one or the other.
+ */
+function restoreInterruptedSwap() {
+  if (existsSync(dist)) return;
+  const whole = [existsSync(join(staging, '.build-stamp')) && staging, existsSync(previous) && previous].find(Boolean);
+  if (!whole) return;
+  renameSync(whole, dist);
+  rmSync(staging, { recursive: true, force: true });
+  rmSync(previous, { recursive: true, force: true });
+  process.stderr.write(`restored dist/ from ${relative(root, whole)}/, left by a build stopped as it swapped dist/ in\n`);
+}
+
 // A Docker layer that installs dependencies before copying the source has nothing to build.
 if (!existsSync(join(root, 'src'))) process.exit(0);
 if (ifStale && !stale()) process.exit(0);
@@ -59,6 +77,7 @@ try {
   process.stderr.write(`${cannot}, so dist/ cannot be built here: ${fix}\n`);
   process.exit(1);
 }
+restoreInterruptedSwap();
 if (ifStale && !stale()) process.exit(0);
 
 // The fast compiler (typescript 7, installed as typescript-go beside typescript 6, which
@@ -132,7 +151,9 @@ if (filledIn === 0 && 'src/build-id.ts' in result.metafile.inputs) {
 }
 writeFileSync(join(staging, 'meta.json'), JSON.stringify(result.metafile));
 writeFileSync(join(staging, '.build-stamp'), `${new Date().toISOString()}\n`);
-// Two renames, not a delete and a rename: an interrupt between them leaves the last build whole, as dist.previous.
+// Two renames, not a delete and a rename: an interrupt between them leaves the last build whole, as
+// dist.previous (and this one whole, stamped, as dist.building), which the next build or start puts back
+// as dist/ before anything else (restoreInterruptedSwap).
 if (existsSync(dist)) renameSync(dist, previous);
 renameSync(staging, dist);
 rmSync(previous, { recursive: true, force: true });

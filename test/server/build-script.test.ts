@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -121,6 +121,118 @@ describe('scripts/build.mjs interrupted (Ctrl-C while it says "building dist/")'
     expect(existsSync(join(dir, 'dist', 'main.js')), stderr).toBe(true);
     expect(readFileSync(join(dir, 'dist', 'main.js'), 'utf8')).toBe(built);
     expect(existsSync(join(dir, 'dist', '.build-stamp'))).toBe(true);
+  });
+});
+
+describe('scripts/build.mjs stopped as it swaps dist.building/ in (two renames: dist/ -> dist.previous/, dist.building/ -> dist/)', () => {
+  let dir = '';
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** The tiny project with package.json's own prestart and start, so `npm start` runs as it does here. */
+  function startableProject(): string {
+    const project = tinyProject();
+    const { scripts } = JSON.parse(readFileSync(resolve('package.json'), 'utf8')) as { scripts: Record<string, string> };
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'tiny', private: true, type: 'module', scripts: { prestart: scripts.prestart, start: scripts.start } }));
+    return project;
+  }
+  const writeMain = (project: string, says: string) => {
+    writeFileSync(join(project, 'src', 'main.ts'), `process.stdout.write('${says}\\n');\n`);
+    // Newer than the last build whatever the file system clock's grain, older than the next one.
+    const stamp = join(project, 'dist', '.build-stamp');
+    if (!existsSync(stamp)) return;
+    const justAfter = (statSync(stamp).mtimeMs + 1) / 1000;
+    utimesSync(join(project, 'src', 'main.ts'), justAfter, justAfter);
+  };
+  const KILL = "process.kill(process.pid, 'SIGKILL');";
+  const npmStart = (project: string) => spawnSync('npm', ['start', '--silent'], { cwd: project, encoding: 'utf8' });
+
+  /**
+   * The build killed (SIGKILL: no exit handler runs, as with a Ctrl-C or the OOM killer) just before
+   * or just after `statement` of its swap: the kill is planted in a copy of build.mjs beside it, so it lands there
+   * every run. The copy stays: written before this build, it leaves the build's stamp the newer.
+   */
+  function buildKilled(project: string, where: 'before' | 'after', statement: string): void {
+    const text = readFileSync(resolve('scripts', 'build.mjs'), 'utf8');
+    expect(text.split('\n').filter((line) => line === statement), `build.mjs has the line ${statement}`).toHaveLength(1);
+    writeFileSync(join(project, 'scripts', 'build-killed.mjs'), text.replace(`\n${statement}\n`, where === 'before' ? `\n${KILL}\n${statement}\n` : `\n${statement}\n${KILL}\n`));
+    const killed = spawnSync(process.execPath, ['scripts/build-killed.mjs'], { cwd: project, encoding: 'utf8' });
+    expect(killed.signal, killed.stderr).toBe('SIGKILL');
+  }
+
+  it('between the renames (no dist/ on disk): npm start puts the new, whole build back as dist/ and starts it, building nothing', () => {
+    dir = startableProject();
+    writeMain(dir, 'built 1');
+    expect(prestart(dir).status).toBe(0);
+    writeMain(dir, 'built 2');
+    buildKilled(dir, 'before', 'renameSync(staging, dist);');
+    expect(existsSync(join(dir, 'dist'))).toBe(false);
+
+    const started = npmStart(dir);
+    expect(started.stderr).toBe('restored dist/ from dist.building/, left by a build stopped as it swapped dist/ in\n');
+    expect(started.stdout).toBe('built 2\n');
+    expect(started.status).toBe(0);
+    expect(existsSync(join(dir, 'dist.building'))).toBe(false);
+    expect(existsSync(join(dir, 'dist.previous'))).toBe(false);
+  });
+
+  it('between the renames of a first build (no dist/ before it): npm start starts that build, building nothing', () => {
+    dir = startableProject();
+    writeMain(dir, 'built 1');
+    buildKilled(dir, 'before', 'renameSync(staging, dist);');
+    const started = npmStart(dir);
+    expect(started.stderr).toBe('restored dist/ from dist.building/, left by a build stopped as it swapped dist/ in\n');
+    expect(started.stdout).toBe('built 1\n');
+    expect(started.status).toBe(0);
+  });
+
+  it('between the renames, with no compiler installed (npm ci --omit=dev, dist/ built elsewhere): npm start still starts the build, where it had none to start', () => {
+    dir = startableProject();
+    writeMain(dir, 'built 1');
+    expect(prestart(dir).status).toBe(0);
+    writeMain(dir, 'built 2');
+    buildKilled(dir, 'before', 'renameSync(staging, dist);');
+    // node_modules without typescript or esbuild: all this tiny main.js needs is node.
+    rmSync(join(dir, 'node_modules'));
+    mkdirSync(join(dir, 'node_modules'));
+
+    const started = npmStart(dir);
+    expect(started.stderr).toBe('restored dist/ from dist.building/, left by a build stopped as it swapped dist/ in\n');
+    expect(started.stdout).toBe('built 2\n');
+    expect(started.status).toBe(0);
+  });
+
+  it('guards the other windows: stopped before the first rename or after the second, npm start builds if stale and starts the new build', () => {
+    const windows = [['before', 'if (existsSync(dist)) renameSync(dist, previous);'], ['after', 'renameSync(staging, dist);']] as const;
+    for (const [where, statement] of windows) {
+      dir = startableProject();
+      writeMain(dir, 'built 1');
+      expect(prestart(dir).status).toBe(0);
+      writeMain(dir, 'built 2');
+      buildKilled(dir, where, statement);
+      expect(existsSync(join(dir, 'dist', 'main.js')), statement).toBe(true);
+      const started = npmStart(dir);
+      expect(started.stderr, statement).not.toMatch(/no build yet/);
+      expect(started.stdout, statement).toBe('built 2\n');
+      expect(started.status, statement).toBe(0);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('with only the last build whole (dist.previous/, a dist.building/ without its .build-stamp): npm run build puts the last build back before anything else, then builds', () => {
+    dir = startableProject();
+    writeMain(dir, 'built 1');
+    expect(prestart(dir).status).toBe(0);
+    renameSync(join(dir, 'dist'), join(dir, 'dist.previous'));
+    mkdirSync(join(dir, 'dist.building'));
+    writeFileSync(join(dir, 'dist.building', 'main.js'), 'half a bundle');
+    // A type error: the build stops at its type check, so what is left is what the restore put there.
+    writeFileSync(join(dir, 'src', 'main.ts'), 'export const answer: number = "not a number";\n');
+
+    const built = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: dir, encoding: 'utf8' });
+    expect(built.stderr).toMatch(/^restored dist\/ from dist\.previous\/, left by a build stopped as it swapped dist\/ in\nbuilding dist\/: /);
+    expect(built.status).not.toBe(0);
+    expect(spawnSync(process.execPath, ['dist/main.js'], { cwd: dir, encoding: 'utf8' }).stdout).toBe('built 1\n');
+    expect(existsSync(join(dir, 'dist.building'))).toBe(false);
   });
 });
 
