@@ -13,6 +13,7 @@ import { preconditionFields } from './precondition-refusals.js';
 import { isTaskId } from './task-id.js';
 import { DANUBE_INSTANCE_LIST, isDanubeNotFound } from './own-not-found.js';
 import { tokenLifetimeMs } from './token-lifetime.js';
+import { backupsSwitchedOff } from './backups-switched-off.js';
 
 export interface DanubeAnswer {
   status: number;
@@ -91,6 +92,8 @@ export class DanubeClient {
     const response = this.session
       ? await this.session.run((token) => send({ authorization: `Token ${token}` }), isSessionRefused, scope)
       : await send({ 'es-api-key': this.apiKey ?? '' });
+    const switchedOff = backupsSwitchedOff(this.upstream.providerId, operation, response.status, response.body);
+    if (switchedOff) throw switchedOff;
     return this.interpret(response, mayRetry({ method }), operation === TASK_STATUS, scope, operation === DANUBE_INSTANCE_LIST ? DANUBE_LIST_ERRORS : DANUBE_ERRORS);
   }
 

@@ -8,9 +8,17 @@
  */
 const BARE_NOT_FOUND = /^\s*not found\.?\s*$/i;
 
+const detailOf = (body: unknown): unknown => (body !== null && typeof body === 'object' ? (body as { detail?: unknown }).detail : undefined);
+
 export function isDanubeNotFound(body: unknown): boolean {
-  const detail = body !== null && typeof body === 'object' ? (body as { detail?: unknown }).detail : undefined;
+  const detail = detailOf(body);
   return typeof detail === 'string' && detail.trim() !== '' && !BARE_NOT_FOUND.test(detail);
+}
+
+/** Whether a 404's body is DRF's bare `{"detail": "Not found."}`, its Http404 (backups-switched-off.ts). */
+export function isBareNotFound(body: unknown): boolean {
+  const detail = detailOf(body);
+  return typeof detail === 'string' && BARE_NOT_FOUND.test(detail);
 }
 
 /** The instance list, whose 404 is the url's mistake whatever its body (instance-list-not-found.ts). */

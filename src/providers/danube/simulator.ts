@@ -130,6 +130,15 @@ export class DanubeSimulator extends ProviderSimulator {
    * the sizes of the backups together reach it, checked before the VM (esdc-ce's VmBackup.post).
    */
   dcBackupSizeLimit: number | null = null;
+  /**
+   * The datacenter's `VMS_VM_BACKUP_ENABLED` false: backups switched off for it. esdc-ce guards every
+   * backup view (`/vm/define/backup`, `/vm/{h}/define/backup[/{name}]`, `/vm/{h}/backup[/{name}]`)
+   * with `@setting_required('VMS_VM_BACKUP_ENABLED')` (api/vm/backup/views.py), which raises Django's
+   * Http404 when the DC's setting is off: DRF answers it 404 with its bare `{"detail": "Not found."}`,
+   * after authentication and before the VM is looked up, so a VM that exists and one that does not
+   * are answered alike. The VM list and the task calls answer as ever.
+   */
+  backupsSwitchedOff = false;
   /** VMs the simulated user may not touch: 403 PermissionDenied, which a new login does not change. */
   readonly forbidden = new Set<string>();
   /** True refuses the VM list itself 403 PermissionDenied: a user who may read nothing the gateway starts from. */
@@ -467,6 +476,7 @@ export class DanubeSimulator extends ProviderSimulator {
     // "GET /task lists pending tasks".
     if (first === 'task' && segments.length === 1 && method === 'GET') return ok([...this.tasks].filter(([, task]) => !task.done && !task.revoked).map(([id]) => id));
     if (first !== 'vm') return notFound('Not found');
+    if (this.backupsSwitchedOff && (second === 'define' ? third === 'backup' : third === 'backup' || (third === 'define' && fourth === 'backup'))) return notFound('Not found.');
     if (segments.length === 1 && method === 'GET') {
       if (this.forbidsVmList) return forbidden('You do not have permission to perform this action.');
       if (this.rotatesVmList && this.vms.length > 1) this.vms.push(this.vms.shift() as Row);
