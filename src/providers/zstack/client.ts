@@ -8,7 +8,7 @@ import { SharedSession, refusedLogin, type IssuedSession } from '../../upstream/
 import { NOT_FOUND_AT_PROVIDER, loginNotFound, statusError, type AnsweringAccount, type StatusErrorTable } from '../http-errors.js';
 import { scrubbedError, wordsBeforeScrub } from '../scrubbed-error.js';
 import type { ZstackConfig } from './config.js';
-import { MissingResourceAnswer, isResourceNotFound, noApiAt } from './not-found.js';
+import { MissingResourceAnswer, isResourceNotFound, isZstackOwnError, noApiAt } from './not-found.js';
 import { sessionLifetimeMs } from './session-lifetime.js';
 import { elaborationOf, rootDescription } from './error-chain.js';
 
@@ -31,7 +31,7 @@ export interface ZstackCall {
   passStatuses?: readonly number[];
   /** The caller reads a body's `error` itself, whatever the status (job polls). */
   readsError?: boolean;
-  /** A 404 that is ZStack's own answer, not the url's mistake (UpstreamRequest.ownNotFound): the job poll's expired job. */
+  /** A 404 that is ZStack's own answer besides its JSON error (isZstackOwnError), not the url's mistake (UpstreamRequest.ownNotFound): the job poll's expired job. */
   ownNotFound?: (body: unknown, text: string) => boolean;
 }
 
@@ -129,7 +129,8 @@ export class ZstackClient {
       ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
       operation: call.operation,
       ...(call.passStatuses ? { passStatuses: call.passStatuses } : {}),
-      ...(call.ownNotFound ? { ownNotFound: call.ownNotFound } : {}),
+      // ZStack's JSON error is its own answer at any call; the caller's test adds plain words it knows (the expired job's).
+      ownNotFound: (body: unknown, text: string) => isZstackOwnError(body) || call.ownNotFound?.(body, text) === true,
       passErrorBody: isZstackErrorAnswer,
       scope,
     });

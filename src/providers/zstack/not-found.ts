@@ -48,6 +48,27 @@ const EXPIRED_JOB_WORDS = 'the job has been expired';
 export const isExpiredJobAnswer = (_body: unknown, text: string): boolean => text.length < 64 && text.trim().toLowerCase() === EXPIRED_JOB_WORDS;
 
 /**
+ * ZStack's error codes: its ErrorCode enums written `<PREFIX>.<number>` (SysErrors' "SYS.%s",
+ * `SYS.1003`; IdentityErrors' `ID.1001`; the API docs' own example `SYS.1000`).
+ */
+const ZSTACK_ERROR_CODE = /^[A-Z][A-Z0-9_]{0,31}\.\d{1,6}$/;
+
+/**
+ * Whether a 404 carries ZStack's own JSON error, `{"error": {"code": "SYS.1003", "description": ...}}`
+ * (UpstreamRequest.ownNotFound): an API ran at a url that is right and answered (a write refused
+ * at once for a missing resource, SYS.1003 on top or as a cause). After the url answered as no API
+ * does, such a 404 kept health DEGRADED (OTHER) while ZStack answered. A code of ZStack's form and
+ * its words are needed: another server's JSON 404 (Spring's `{"status":404,"error":"Not Found"}`,
+ * an API's `{"error": {"code": 404, "message": "Not Found"}}`) is not ZStack answering.
+ */
+export function isZstackOwnError(body: unknown): boolean {
+  const error = (body as { error?: unknown } | null)?.error;
+  if (error === null || typeof error !== 'object' || Array.isArray(error)) return false;
+  const { code, description } = error as { code?: unknown; description?: unknown };
+  return typeof code === 'string' && ZSTACK_ERROR_CODE.test(code) && typeof description === 'string';
+}
+
+/**
  * A write answered 404 at once with SYS.1003 in its error's chain: NOT_FOUND as it stands, with the
  * body kept so the adapter can judge it as it judges a job failing so (the thing the write acted on
  * seen gone, or another resource missing). Read as NOT_FOUND on sight, a delete of a group already

@@ -197,6 +197,11 @@ export class ZstackSimulator extends ProviderSimulator {
    */
   nextWriteNotFound: SimZstackError | null = null;
   /**
+   * The next write answers 404 at once with this body whole: another server's JSON error, such as an
+   * API gateway's `{"error": {"code": 404, "message": "Not Found"}}`, in front of no ZStack.
+   */
+  nextWriteForeignNotFound: Row | null = null;
+  /**
    * Whether answers name a content type. ZStack's own do not: `RestServer.sendResponse` sets the
    * status and writes the body (its JSON, or plain words such as "the job has been expired")
    * with no `Content-Type`, and the API docs show none. Off by default, as ZStack answers; on, each
@@ -419,6 +424,11 @@ export class ZstackSimulator extends ProviderSimulator {
       const error = this.failNextQuery;
       this.failNextQuery = null;
       return { status: 503, json: { error } };
+    }
+    if (request.method !== 'GET' && this.nextWriteForeignNotFound) {
+      const json = this.nextWriteForeignNotFound;
+      this.nextWriteForeignNotFound = null;
+      return { status: 404, json };
     }
     if (request.method !== 'GET' && this.nextWriteNotFound) {
       const error = this.nextWriteNotFound;
