@@ -19,6 +19,7 @@ import { eventWithRowsLeftOut } from '../graphql/rows-left-out-errors.js';
 import { subscriptionVariableErrors } from '../graphql/subscription-variables.js';
 import { collapseRepeatedErrors } from '../graphql/repeated-errors.js';
 import { formattingFor } from '../graphql/schema-audience.js';
+import { isUtf8Message, NOT_UTF8_MESSAGE } from './utf8-body.js';
 import type { ClientAuthenticator } from './auth.js';
 import { AddressCounts, GROUP_WORDS, groupOf } from './address-groups.js';
 import { HeldText } from './held-text.js';
@@ -29,7 +30,7 @@ import { cancellationController } from './request-signal.js';
 import type { ContextFactory } from './request-context.js';
 import { admitConnection } from './ws/admission.js';
 import type { RefusalLines } from './refusal-lines.js';
-import { CLOSE_AFTER_DRAIN_WAIT_MS, CLOSE_HANDSHAKE_WAIT_MS, CLOSE_SLOW_READER, CLOSE_TOO_MANY, closeFirmly } from './ws/close.js';
+import { CLOSE_AFTER_DRAIN_WAIT_MS, CLOSE_HANDSHAKE_WAIT_MS, CLOSE_NOT_UTF8, CLOSE_SLOW_READER, CLOSE_TOO_MANY, closeFirmly } from './ws/close.js';
 import { capRefusalLine, ConnectionCaps, type ClientKey } from './ws/connection-caps.js';
 import { SubscriptionCaps } from './ws/subscription-caps.js';
 import type { SharedHoldings } from '../state/shared-holdings.js';
@@ -549,8 +550,13 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
         send,
         close: (code, reason) => closeFirmly(socket, code, reason),
         onMessage: (callback) =>
-          socket.on('message', (data) => {
+          socket.on('message', (data, isBinary) => {
             keepAlive.messageReceived();
+            if (!isUtf8Message(data, isBinary)) {
+              options.refusalLines.info(address, { remote: address }, 'WebSocket connection closed: a binary message is not UTF-8');
+              closeFirmly(socket, CLOSE_NOT_UTF8, NOT_UTF8_MESSAGE);
+              return;
+            }
             const text = String(data);
             handling.set(socket, text.length);
             const repeated = repeatedNameInJson(text);

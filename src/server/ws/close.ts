@@ -14,6 +14,8 @@ export const CLOSE_FORBIDDEN = CloseCode.Forbidden;
  * altogether never reads this frame: it is dropped CLOSE_HANDSHAKE_WAIT_MS later (1006 to it).
  */
 export const CLOSE_SLOW_READER = 1013;
+/** Close code for a message that is not UTF-8 (1007 "Invalid frame payload data"): what ws sends for such a text frame, kept for a binary one. */
+export const CLOSE_NOT_UTF8 = 1007;
 /**
  * How long the server waits for a client to answer its close frame (a 4403,
  * a 4429, shutdown's 1001) before dropping the connection; ws itself waits
