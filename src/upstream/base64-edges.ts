@@ -135,7 +135,7 @@ function readAfter(text: string, start: number, end: number, read: JoinersRead |
 
 /**
  * Whitespace written as an escape the piece search passes over between a secret's pieces but
- * readEscapedJoiners does not read (a backslash's `\n`, `\r`, `\t`; a URL's `%0A`, `%0D`, `%09`,
+ * readEscapedJoiners does not read (a backslash's `\n`, `\r`, `\t`, `\f`, `\v`; a URL's `%09` to `%0D`,
  * `%20`): its letters and digits are no base64 of the secret. Read as they stood, a header's
  * base64 cut by them read `...\nEb` as "nEb", so the edge character beside the redaction stayed
  * (`mNvbTp[redacted]E=`: bits of the password's first and last characters, its length mod 3).
@@ -144,14 +144,15 @@ function readAfter(text: string, start: number, end: number, read: JoinersRead |
 const BACKSLASH = 92;
 const PERCENT = 37;
 
-/** `n`, `r` or `t` after a backslash. */
-const isBackslashWhitespace = (code: number): boolean => code === 110 || code === 114 || code === 116;
+/** `n`, `r`, `t`, `f` or `v` after a backslash (JSON's and C's whitespace escapes; a form feed or vertical tab cut the header as a newline does). */
+const isBackslashWhitespace = (code: number): boolean => code === 110 || code === 114 || code === 116 || code === 102 || code === 118;
 
-/** The two hex digits after a percent sign that are `%0A`, `%0D`, `%09` or `%20`. */
+/** The two hex digits after a percent sign that are `%09` to `%0D` (tab, newline, vertical tab, form feed, carriage return) or `%20`. */
 function isPercentWhitespace(first: number, second: number): boolean {
   if (first === 50) return second === 48;
   if (first !== 48) return false;
-  return second === 57 || second === 65 || second === 97 || second === 68 || second === 100;
+  const lower = second | 0x20;
+  return second === 57 || (lower >= 97 && lower <= 100);
 }
 
 /** The length of such an escape starting at `at` (within `end`), else 0. */

@@ -6,11 +6,11 @@ import { startHarness, withAccountCopy, type Harness } from '../helpers/harness.
 const USER = 'gateway-user';
 /** The pair `USER:password` is 0, 1 and 2 bytes past a multiple of 3 (no padding, "==", "="). */
 const PASSWORDS = ['Zq8rT5wLm2Xc9V', 'Zq8rT5wLm2Xc9Vb', 'Zq8rT5wLm2Xc9VbN'];
-/** Whitespace written as an escape, as a provider's text may carry it: a backslash's, a URL's, and JSON's own newline. */
-const JOINERS = ['\\n', '\\t', '%0A', '%20', '\r\n'];
+/** Whitespace written as an escape, as a provider's text may carry it: a backslash's, a URL's, and JSON's own newline; a form feed and a vertical tab too. */
+const JOINERS = ['\\n', '\\t', '%0A', '%20', '\r\n', '\\f', '\\v', '%0B', '%0c'];
 /** How many of the pair's base64 characters hold bits of "user:" alone. */
 const USER_ONLY = Math.floor(((USER.length + 1) * 8) / 6);
-const JOINER_TEXT = /\\[nrt]|%0A|%20|\s/g;
+const JOINER_TEXT = /\\[nrtfv]|%0[9a-d]|%20|\s/gi;
 
 const cutEvery = (text: string, size: number, between: string): string => text.match(new RegExp(`.{1,${size}}`, 'g'))!.join(between);
 
