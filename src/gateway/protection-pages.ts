@@ -58,6 +58,13 @@ function decode(cursor: string, argument: 'after' | 'before'): DecodedCursor {
 
 const accountOfInstance = (instance: Instance): string => instance.providerId;
 
+/** As checkPageArgs (pagination.ts), for this list's cursors: refused before any list is read, in pageOfMatches's order. */
+export function checkMatchPageArgs(args: PageArgs, maxPageSize: number): void {
+  pageSizeOf(args, maxPageSize);
+  if (args.after) decode(args.after, 'after');
+  if (args.before) decode(args.before, 'before');
+}
+
 /**
  * Where the cursor's instance is in the list of all instances now. Where it is
  * gone (deleted between pages), its old place within its account, the best

@@ -8,8 +8,8 @@ import type { ProviderAdapter } from '../providers/adapter.js';
 import { statusOf } from './entity-links.js';
 import { checkInteger } from './input-checks.js';
 import { loaderKey } from './loaders.js';
-import { pageSizeOf, type PageArgs } from './page-window.js';
-import { pageOfMatches } from './protection-pages.js';
+import type { PageArgs } from './page-window.js';
+import { checkMatchPageArgs, pageOfMatches } from './protection-pages.js';
 import { toProviderError } from './provider-errors.js';
 import { appendAll } from '../domain/arrays.js';
 import { LIST_CAPABILITY, listsOf, type ProviderFilter, type RequestReads } from './request-reads.js';
@@ -109,7 +109,7 @@ export class ProtectionReader {
 
   /**
    * Every instance of the visible accounts, each with its protection; accounts whose instance list failed are providerErrors.
-   * `page`: the page the answer will cut, its size refused before any list is read, not after every account's.
+   * `page`: the page the answer will cut, its size and cursors refused before any list is read, not after every account's.
    */
   async across(
     filter: ProviderFilter,
@@ -118,7 +118,7 @@ export class ProtectionReader {
   ): Promise<{ items: ProtectedInstance[]; answered: ProviderAdapter[]; accounts: string[]; providerErrors: ProviderFailure[] }> {
     if (requestedRpo != null) this.rpoFor('', requestedRpo);
     const adapters = this.reads.providers(filter);
-    if (page) pageSizeOf(page, this.reads.shared.options.maxPageSize);
+    if (page) checkMatchPageArgs(page, this.reads.shared.options.maxPageSize);
     const settled = await Promise.allSettled(adapters.map((adapter) => this.ofAccount(adapter, requestedRpo)));
     const items: ProtectedInstance[] = [];
     const answered: ProviderAdapter[] = [];

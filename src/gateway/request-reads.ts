@@ -17,9 +17,9 @@ import { statusOf } from './entity-links.js';
 import { backupId, backupListKey, decodeBackupId, decodeInstanceId, decodeOperationId, findByAddress, instanceId, type EntityAddress } from './ids.js';
 import { RequestLoaders, instanceLoaderKey, loaderKey } from './loaders.js';
 import { operationAt } from './operation-account.js';
-import { pageSizeOf, type PageArgs } from './page-window.js';
-import { paginate } from './pagination.js';
-import { pageOfMatches } from './protection-pages.js';
+import type { PageArgs } from './page-window.js';
+import { checkPageArgs, paginate } from './pagination.js';
+import { checkMatchPageArgs, pageOfMatches } from './protection-pages.js';
 import type { Principal } from './principal.js';
 import { acrossProviders, instanceListErrors, type FaultReport } from './provider-errors.js';
 import { InstanceListsFailed } from './instance-lists-failed.js';
@@ -198,8 +198,9 @@ export class RequestReads {
    */
   async instances(args: ProviderFilter & PageArgs, listsWanted: ReadonlySet<InstanceListKind> = new Set(), statuses: ReadonlySet<InstanceStatus> | null = null): Promise<Connection<Instance>> {
     const adapters = this.providers({ providerId: args.providerId ?? null, kind: args.kind ?? null });
-    // A page size out of bounds is refused before any list is read, not after every account's.
-    pageSizeOf(args, this.shared.options.maxPageSize);
+    // A page size out of bounds, or a cursor not from a previous page (each paging its own), is refused before any list is read, not after every account's.
+    if (statuses) checkMatchPageArgs(args, this.shared.options.maxPageSize);
+    else checkPageArgs(args, this.shared.options.maxPageSize);
     if (listsWanted.size > 0) {
       // Where the read cache holds the lists, a warm one needs no such read: only accounts it does not cover.
       const uncached = adapters.filter((adapter) => !this.shared.readCache?.covers(adapter.account.id));
@@ -219,7 +220,7 @@ export class RequestReads {
       // The other conditions hold too: an instance outside the account or kind named is no match,
       // and, like an instance that does not exist, NOT_FOUND rather than "no backups".
       const named = filter.providerId != null || filter.kind != null ? this.providers({ providerId: filter.providerId ?? null, kind: filter.kind ?? null }) : null;
-      pageSizeOf(page, maxPageSize);
+      checkPageArgs(page, maxPageSize);
       const instance = await this.instance(filter.instanceId);
       if (!instance || (named && !named.some((adapter) => adapter.account.id === instance.providerId))) throw notFound('instance');
       const backups = await this.backupsOf(instance);
@@ -227,7 +228,7 @@ export class RequestReads {
     }
     const adapters = this.providers({ providerId: filter?.providerId ?? null, kind: filter?.kind ?? null }).filter((adapter) => adapter.capabilities.has(LIST_CAPABILITY.backups));
     // As `instances`: refused before any list is read.
-    pageSizeOf(page, maxPageSize);
+    checkPageArgs(page, maxPageSize);
     const { items, providerErrors } = await acrossProviders(adapters, async (adapter) => {
       const instances = await this.loaders.instanceList(adapter);
       const lists = await this.loaders.backups.loadMany(instances.map((instance) => loaderKey(adapter.account.id, instance.nativeId)));

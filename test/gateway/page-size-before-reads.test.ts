@@ -51,6 +51,20 @@ describe('a page size out of bounds is refused before any upstream read', () => 
     expect(harness.upstreamCount()).toBeGreaterThan(0);
   });
 
+  it.each(LISTS)('%s: a cursor not from a previous page is refused with its usual words and no upstream call', async (_name, query) => {
+    const withCursors = query.replace('$last: Int', '$last: Int, $after: String, $before: String').replace('last: $last', 'last: $last, after: $after, before: $before');
+    // Not base64 of any cursor; base64url of "o:x"; a protection-filtered list's cursor shape given to the other lists, and theirs to it.
+    const garbage = ['nope', Buffer.from('o:x').toString('base64url'), Buffer.from(/protection|status/.test(query) ? 'o:1' : 'p:[1,"a","b"]').toString('base64url')];
+    for (const cursor of garbage) {
+      for (const argument of ['after', 'before'] as const) {
+        harness.resetUpstreamLogs();
+        const refused = await harness.gql(withCursors.replace('COUNT', COUNT), { instanceId, [argument]: cursor });
+        expect(refusals(refused), `${argument}: ${cursor}`).toEqual([['BAD_USER_INPUT', `${argument} must be a cursor from a previous page`]]);
+        expect(harness.upstreamCount(), `${argument}: ${cursor}`).toBe(0);
+      }
+    }
+  });
+
   it('guard: an account not found is still NOT_FOUND before a page size is looked at', async () => {
     for (const query of ['{ instances(providerId: "nope", first: 101) { totalCount } }', '{ backups(first: 101, filter: { providerId: "nope" }) { totalCount } }', '{ instances(providerId: "nope", first: 101, filter: { protection: [PROTECTED] }) { totalCount } }']) {
       harness.resetUpstreamLogs();
