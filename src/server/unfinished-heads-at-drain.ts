@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { requestHeadArriving } from './request-head-begun.js';
 import { answerShuttingDown, shuttingDownRawAnswer } from './shutting-down-answer.js';
 
 export const SHUTTING_DOWN_UNFINISHED_HEAD_MESSAGE =
@@ -22,11 +23,14 @@ export const UNFINISHED_HEAD_WAIT_MS = 1_000;
  * A WebSocket upgrade whose headers come is answered so as soon as they do, on the connection
  * itself: the WebSocket server has stopped taking upgrades, and node hands an upgrade no response.
  *
- * Node tells no one of a request begun, so "headers still arriving" is read from the bytes: the
- * connection has read more than it had when its last request's headers (or body) were read. Bytes
- * of the next request that came in the same read as the end of the last one are not seen so: that
- * connection is closed as before. A connection that has sent nothing is closed as before too: no
- * request, nothing to answer.
+ * "Headers still arriving" is node's HTTP parser's own word (request-head-begun.ts): a request
+ * begun, its headers not all come. Bytes of the next request that came in the same read as the end
+ * of the last one count so (read from the byte counts, as before, that connection was closed under
+ * them); empty lines between requests do not (read so, a CRLF sent after a body, in a read of its
+ * own, was held the whole wait and then answered a 503 for no request). Where node does not tell,
+ * the byte counts decide: the connection has read more than it had once its last request's headers
+ * (or body) were read. A connection that has sent nothing is closed as before: no request, nothing
+ * to answer.
  */
 export class AnswerUnfinishedHeadsAtDrain {
   private readonly open = new Set<Socket>();
@@ -66,7 +70,7 @@ export class AnswerUnfinishedHeadsAtDrain {
   begin(): void {
     for (const socket of this.open) {
       if (socket.destroyed || socket.writableEnded || this.upgraded.has(socket) || this.owesAnswer(socket)) continue;
-      if (socket.bytesRead > (this.readByLastRequest.get(socket) ?? 0)) this.awaited.add(socket);
+      if (requestHeadArriving(socket) ?? socket.bytesRead > (this.readByLastRequest.get(socket) ?? 0)) this.awaited.add(socket);
     }
   }
 

@@ -42,6 +42,28 @@ const seriesValue = (metrics: string, series: string): number => {
   return line === undefined ? Number.NaN : Number(line.slice(series.length + 1));
 };
 
+/** The whole request (head and body) the connection's first answer answers. */
+const WHOLE_REQUEST = `${FIRST_HALF}${SECOND_HALF}`;
+
+/** Resolves with the text once the first answer on the connection has all come (its content-length). */
+function firstAnswer(socket: Socket): Promise<string> {
+  let text = '';
+  return new Promise((resolve) => {
+    const onData = (chunk: Buffer): void => {
+      text += chunk.toString('latin1');
+      const end = text.indexOf('\r\n\r\n');
+      const length = /\r\ncontent-length: (\d+)/i.exec(text.slice(0, end))?.[1];
+      if (end < 0 || length === undefined || text.length < end + 4 + Number(length)) return;
+      socket.off('data', onData);
+      resolve(text);
+    };
+    socket.on('data', onData);
+  });
+}
+
+/** How many HTTP answers the text holds. */
+const answersIn = (text: string): number => text.split('HTTP/1.1 ').length - 1;
+
 const headOf = (text: string): string => text.slice(0, text.indexOf('\r\n\r\n')).toLowerCase();
 
 describe('the drain and a request whose headers are still arriving', () => {
@@ -97,6 +119,44 @@ describe('the drain and a request whose headers are still arriving', () => {
     expect(await never.closed).toContain(SHUTTING_DOWN_UNFINISHED_HEAD_MESSAGE);
     expect((await gateway.exited).code).toBe(0);
     expect(gateway.output()).toContain('"head_unfinished":2');
+  }, 60_000);
+
+  it('the next request begun in the same read as the end of the last one, its headers finished after the listener closed: 503 SHUTTING_DOWN, unrun, not a closed connection', async () => {
+    const { gateway, port } = await launch();
+    // One write, so one read: the whole request and the first half of the next one's headers.
+    const pipelined = halfSent(port, `${WHOLE_REQUEST}${FIRST_HALF}`);
+    const first = await firstAnswer(pipelined.socket);
+    expect(first.startsWith('HTTP/1.1 200')).toBe(true);
+    built.simulator().server.resetLog();
+    gateway.child.kill('SIGTERM');
+    await gateway.waitFor(/shutting down: finishing requests in flight/);
+    pipelined.socket.write(SECOND_HALF);
+    // Before, the drain closed the connection as idle: the first answer alone, the second request dropped unanswered.
+    const text = await pipelined.closed;
+    expect(answersIn(text)).toBe(2);
+    const second = text.slice(first.length);
+    expect(second.startsWith('HTTP/1.1 503')).toBe(true);
+    expect(headOf(second)).toContain('connection: close');
+    expect(second).toContain(SHUTTING_DOWN_UNFINISHED_HEAD_MESSAGE);
+    expect((await gateway.exited).code).toBe(0);
+    expect(built.simulator().server.count()).toBe(0);
+    expect(gateway.output()).toContain('"head_unfinished":1');
+  }, 60_000);
+
+  it('an empty line after an answered request (a CRLF after its body, read on its own) is no request: the drain closes the connection without a 503', async () => {
+    const { gateway, port, adminUrl } = await launch();
+    const answered = halfSent(port, WHOLE_REQUEST);
+    await firstAnswer(answered.socket);
+    // HTTP/1.1 lets a client send empty lines before a request line; some send a CRLF after a body.
+    answered.socket.write('\r\n');
+    expect((await fetch(new URL('/healthz', adminUrl))).status).toBe(200);
+    gateway.child.kill('SIGTERM');
+    // Before, the CRLF was read as headers begun: held the 1 s wait, then answered 503 for nothing.
+    const text = await answered.closed;
+    expect(answersIn(text)).toBe(1);
+    expect(text.startsWith('HTTP/1.1 200')).toBe(true);
+    expect((await gateway.exited).code).toBe(0);
+    expect(gateway.output()).not.toContain('head_unfinished');
   }, 60_000);
 
   it('headers that never finish: answered 503 SHUTTING_DOWN in their place, connection ended, exit 0 well within the drain', async () => {
