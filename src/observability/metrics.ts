@@ -10,7 +10,7 @@ import type { RedisConnectionState } from '../state/redis-connection-state.js';
 const BREAKER_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
 
 /** Why the drain answered an HTTP request 503 SHUTTING_DOWN, unrun (backup_graph_drain_refusals_total's `reason`). */
-export const DRAIN_REFUSAL_REASONS = ['body_unread', 'head_unfinished', 'waiting_turn'] as const;
+export const DRAIN_REFUSAL_REASONS = ['body_unread', 'head_unfinished', 'waiting_turn', 'upgrade_kept_alive'] as const;
 export type DrainRefusalReason = (typeof DRAIN_REFUSAL_REASONS)[number];
 
 /** A fault no handler of the gateway's caught (backup_graph_unhandled_errors_total's `kind`; src/server/process-faults.ts). */
@@ -86,7 +86,7 @@ export class GatewayMetrics implements UpstreamObserver {
   });
   private readonly drainRefusals = new Counter({
     name: 'backup_graph_drain_refusals_total',
-    help: 'HTTP requests answered 503 SHUTTING_DOWN, unrun, because the gateway was draining, by reason: body_unread (its body had not all arrived when the listener closed), head_unfinished (its headers had not all arrived when the listener closed), waiting_turn (pipelined, still waiting for an earlier request on its connection).',
+    help: 'HTTP requests answered 503 SHUTTING_DOWN, unrun, because the gateway was draining, by reason: body_unread (its body had not all arrived when the listener closed), head_unfinished (its headers had not all arrived when the listener closed), waiting_turn (pipelined, still waiting for an earlier request on its connection), upgrade_kept_alive (a WebSocket upgrade on a connection kept alive into the drain).',
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });

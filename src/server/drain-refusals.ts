@@ -31,4 +31,4 @@ export class DrainRefusals {
 }
 
 export const drainRefusalsMessage = (total: number): string =>
-  `drain: ${total} HTTP request(s) answered 503 SHUTTING_DOWN, unrun (headers or a body still arriving when the listener closed, or a pipelined request still waiting its turn): their clients may send them again`;
+  `drain: ${total} HTTP request(s) answered 503 SHUTTING_DOWN, unrun (headers or a body still arriving when the listener closed, a pipelined request still waiting its turn, or a WebSocket upgrade on a connection kept alive into the drain): their clients may send them again`;

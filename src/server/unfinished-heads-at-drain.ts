@@ -1,10 +1,14 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { DrainRefusalReason } from '../observability/metrics.js';
 import { requestHeadArriving } from './request-head-begun.js';
 import { answerShuttingDown, shuttingDownRawAnswer } from './shutting-down-answer.js';
 
 export const SHUTTING_DOWN_UNFINISHED_HEAD_MESSAGE =
   'the gateway is shutting down and did not run this request, whose headers were still arriving when it stopped taking connections: nothing was sent; send it again on a new connection';
+
+export const SHUTTING_DOWN_UPGRADE_MESSAGE =
+  'the gateway is shutting down and takes no new WebSocket connection: nothing was run; connect again on a new connection';
 
 /** How long the drain waits for the headers still arriving when the listener closes, at most: as long as a WebSocket client's close frame is waited for. */
 export const UNFINISHED_HEAD_WAIT_MS = 1_000;
@@ -40,13 +44,15 @@ export class AnswerUnfinishedHeadsAtDrain {
   /** Connections whose headers were still arriving at the listener's close, until their request comes. */
   private readonly awaited = new Set<Socket>();
   private settle: (() => void) | undefined;
+  /** Set by begin(): the WebSocket server takes no upgrade from the listener's close on. */
+  private closed = false;
 
   constructor(
     httpServer: Server,
     /** Whether an answer on the connection has not closed yet (close-when-draining.ts follows each connection's newest). */
     private readonly owesAnswer: (socket: Socket) => boolean,
-    /** Told of each request (or unfinished head) answered so. */
-    private readonly onRefused: () => void = () => undefined,
+    /** Told of each request (or unfinished head, or upgrade) answered so. */
+    private readonly onRefused: (reason: Extract<DrainRefusalReason, 'head_unfinished' | 'upgrade_kept_alive'>) => void = () => undefined,
   ) {
     httpServer.on('connection', (socket: Socket) => {
       this.open.add(socket);
@@ -59,7 +65,11 @@ export class AnswerUnfinishedHeadsAtDrain {
       this.upgraded.add(request.socket);
       // The WebSocket server stopped taking upgrades at the drain's start: no one else answers it,
       // and left to settled() it waited out the whole hold for the answer its head has earned now.
-      if (this.awaited.has(request.socket)) this.answerInPlace(request.socket);
+      if (this.awaited.has(request.socket)) return void this.answerInPlace(request.socket);
+      // One on a connection kept alive into the drain (an answer begun before the signal says
+      // keep-alive): nobody answered it either, and it waited for Apollo's drain, which ended the
+      // connection under it. Behind an answer still owed, written now, its bytes would cut into that answer's.
+      if (this.closed && !request.socket.writableEnded && !this.owesAnswer(request.socket)) this.answerInPlace(request.socket, SHUTTING_DOWN_UPGRADE_MESSAGE, 'upgrade_kept_alive');
     });
   }
 
@@ -68,6 +78,7 @@ export class AnswerUnfinishedHeadsAtDrain {
    * their last request are awaited (and spared the close of idle connections).
    */
   begin(): void {
+    this.closed = true;
     for (const socket of this.open) {
       if (socket.destroyed || socket.writableEnded || this.upgraded.has(socket) || this.owesAnswer(socket)) continue;
       if (requestHeadArriving(socket) ?? socket.bytesRead > (this.readByLastRequest.get(socket) ?? 0)) this.awaited.add(socket);
@@ -92,7 +103,7 @@ export class AnswerUnfinishedHeadsAtDrain {
     }
     this.forget(socket);
     answerShuttingDown(response, SHUTTING_DOWN_UNFINISHED_HEAD_MESSAGE);
-    this.onRefused();
+    this.onRefused('head_unfinished');
     return true;
   }
 
@@ -118,13 +129,13 @@ export class AnswerUnfinishedHeadsAtDrain {
   }
 
   /** The answer written on the connection itself (node has no response object for it), then its end; false when it has closed. */
-  private answerInPlace(socket: Socket): boolean {
+  private answerInPlace(socket: Socket, message = SHUTTING_DOWN_UNFINISHED_HEAD_MESSAGE, reason: 'head_unfinished' | 'upgrade_kept_alive' = 'head_unfinished'): boolean {
     this.forget(socket);
     if (socket.destroyed) return false;
     // Once the answer has left: the rest of the headers (or an upgraded connection's frames), should it come, is no request.
     socket.once('finish', () => socket.destroy());
-    socket.end(shuttingDownRawAnswer(SHUTTING_DOWN_UNFINISHED_HEAD_MESSAGE));
-    this.onRefused();
+    socket.end(shuttingDownRawAnswer(message));
+    this.onRefused(reason);
     return true;
   }
 
