@@ -293,7 +293,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   const drain = new HttpDrain(config.shutdown.drainTimeoutMs, { mayHaveActed: (res) => !readOnly(res.req), onAnswered: () => metrics.graphqlError('SHUTTING_DOWN') });
   const keepAliveEnd = new CloseWhenDraining(httpServer);
   const unreadBodies = new RefuseUnreadBodiesAtDrain(httpServer, () => drainRefusals.refused('body_unread'));
-  unfinishedHeads = new AnswerUnfinishedHeadsAtDrain(httpServer, (socket) => keepAliveEnd.owesAnswer(socket), (reason) => drainRefusals.refused(reason));
+  unfinishedHeads = new AnswerUnfinishedHeadsAtDrain(httpServer, (socket) => keepAliveEnd.owesAnswer(socket), (socket, then) => keepAliveEnd.afterAnswers(socket, then), (reason) => drainRefusals.refused(reason));
   const headsAtDrain = unfinishedHeads;
   const stopServing = stopServingAtOnce(httpServer);
   // Last of the request listeners prepended: it runs first, before anything takes the request in.

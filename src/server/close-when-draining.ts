@@ -47,6 +47,13 @@ export class CloseWhenDraining {
     return this.newest.has(socket);
   }
 
+  /** Calls `then` once the connection owes no answer: at once, or when its newest answer closes. */
+  afterAnswers(socket: Socket, then: () => void): void {
+    const newest = this.newest.get(socket);
+    if (newest === undefined) return then();
+    newest.once('close', () => this.afterAnswers(socket, then));
+  }
+
   begin(): void {
     if (this.draining) return;
     this.draining = true;

@@ -51,6 +51,8 @@ export class AnswerUnfinishedHeadsAtDrain {
     httpServer: Server,
     /** Whether an answer on the connection has not closed yet (close-when-draining.ts follows each connection's newest). */
     private readonly owesAnswer: (socket: Socket) => boolean,
+    /** Calls back once the connection owes no answer (at once when it owes none). */
+    private readonly afterAnswers: (socket: Socket, then: () => void) => void,
     /** Told of each request (or unfinished head, or upgrade) answered so. */
     private readonly onRefused: (reason: Extract<DrainRefusalReason, 'head_unfinished' | 'upgrade_kept_alive'>) => void = () => undefined,
   ) {
@@ -68,8 +70,15 @@ export class AnswerUnfinishedHeadsAtDrain {
       if (this.awaited.has(request.socket)) return void this.answerInPlace(request.socket);
       // One on a connection kept alive into the drain (an answer begun before the signal says
       // keep-alive): nobody answered it either, and it waited for Apollo's drain, which ended the
-      // connection under it. Behind an answer still owed, written now, its bytes would cut into that answer's.
-      if (this.closed && !request.socket.writableEnded && !this.owesAnswer(request.socket)) this.answerInPlace(request.socket, SHUTTING_DOWN_UPGRADE_MESSAGE, 'upgrade_kept_alive');
+      // connection under it. Behind an answer still owed (node hands the upgrade over as soon as it
+      // is read, the client may have read the answer's last byte before node saw it leave), it
+      // follows that answer: written at once, its bytes cut into it. One whose connection that
+      // answer closed (it said close) is no one's to answer.
+      if (!this.closed) return;
+      const socket = request.socket;
+      this.afterAnswers(socket, () => {
+        if (!socket.writableEnded && !socket.destroyed) this.answerInPlace(socket, SHUTTING_DOWN_UPGRADE_MESSAGE, 'upgrade_kept_alive');
+      });
     });
   }
 
