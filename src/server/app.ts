@@ -42,6 +42,7 @@ import { graphiqlHandlers, wantsGraphiql } from './graphiql.js';
 import { boundAddress, listeningWords } from './bound-address.js';
 import { ADMIN_ONLY_METRICS, adminRoutes, bareReadyz, formatHost, startAdminListener } from './admin.js';
 import { keepEveryHeaderLine } from './header-lines.js';
+import { HalfClosedBodies } from './half-closed-bodies.js';
 import { healthz, readyz } from './health.js';
 import type { RedisConnectionState } from '../state/redis-connection-state.js';
 import { clientAddressResolver } from './client-address.js';
@@ -249,6 +250,8 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   answerWhatNodeRefused(httpServer);
   continueOnlyWithinLimit(httpServer, config.limits.bodyLimitBytes);
   closeAfterBodyPastLimit(httpServer, config.limits.bodyLimitBytes);
+  // A body refused after its client half-closed is answered, not written to an ended connection.
+  const halfClosedBodies = new HalfClosedBodies(httpServer);
   // One refused-connection line per address (or /64 or /48, when that is what is full) per period, counting those left out.
   const refusalLines = new LogThrottle(REFUSAL_LINE_PERIOD_MS);
   // And one per address and kind for the refusals of a request or connection_init a caller brings about at will.
@@ -391,13 +394,15 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     '/graphql',
     refuseBodyPastLimit(config.limits.bodyLimitBytes, (res, error) => answerError(res, error)),
     utf8Charset,
-    express.json({
-      limit: config.limits.bodyLimitBytes,
-      verify: (req, res, body) => {
-        refuseNotUtf8(body);
-        repeatedNames.keep(req, res, body);
-      },
-    }),
+    halfClosedBodies.whileReading(
+      express.json({
+        limit: config.limits.bodyLimitBytes,
+        verify: (req, res, body) => {
+          refuseNotUtf8(body);
+          repeatedNames.keep(req, res, body);
+        },
+      }),
+    ),
     repeatedNames.refuse,
     nestingGuard(pipeline, (code) => metrics.graphqlError(code)),
     mergedFieldsGuard(pipeline, (code) => metrics.graphqlError(code)),
