@@ -38,6 +38,11 @@ export interface ErrorPolicy {
   introspection: boolean;
   /** Whether the caller the error goes to may see the schema with introspection off (schemaShownHere); never, unless told. */
   schemaShown?: () => boolean;
+  /**
+   * Told each error sent stripped whose reading for a caller who may see the schema differs
+   * (keepShown): over HTTP whom the error goes to is known only after Apollo formatted it.
+   */
+  keepShown?: (sent: GraphQLFormattedError, shown: GraphQLFormattedError) => void;
   /** With introspection on, what a message gains of the schema (an enum's values: enum-values-hint.ts). */
   hint?: (message: string) => string;
 }
@@ -57,43 +62,54 @@ export function createErrorFormatter(policy: ErrorPolicy): ErrorFormatter {
   const shown = (message: string) => clipMessage(hint(message));
   const stripped = (message: string) => clipMessage(message.replace(SUGGESTION, ''));
   const schemaShown = policy.schemaShown ?? (() => false);
+  const keepShown = policy.keepShown;
   return (formatted, error) => {
     // An admin may read the schema (`__schema`) with introspection off: its hints tell it nothing more.
-    const clean = policy.introspection || schemaShown() ? shown : stripped;
-    const original = findCause(unwrapResolverError(error));
-    const base = { message: clean(withUnclosedBracketHint(formatted.message, error)), ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
-    if (isGatewayError(original)) {
-      const { provider, providerCode, capability, retryAfterSeconds, fields } = original.details;
-      return {
-        ...base,
-        message: original.message,
-        extensions: {
-          code: original.code,
-          ...(provider ? { provider } : {}),
-          ...(providerCode ? { providerCode } : {}),
-          ...(capability ? { capability } : {}),
-          ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
-          ...(fields?.length ? { fields } : {}),
-        },
-      };
+    if (policy.introspection || schemaShown()) return formattedWith(shown, formatted, error);
+    const sent = formattedWith(stripped, formatted, error);
+    if (keepShown !== undefined) {
+      const kept = formattedWith(shown, formatted, error);
+      if (kept.message !== sent.message) keepShown(sent, kept);
     }
-    if (isLimitRefusal(formatted.message)) return { ...base, message: limitRefusalMessage(formatted.message), extensions: { code: 'QUERY_TOO_COMPLEX' } };
-    if (isCsrfRefusal(formatted.message)) return { ...base, message: CSRF_REFUSAL_MESSAGE, extensions: { code: 'BAD_USER_INPUT' } };
-    const code = String(formatted.extensions?.code ?? '');
-    if (KNOWN.has(code) && code !== 'INTERNAL_SERVER_ERROR') return { ...base, extensions: { code } };
-    const mapped = APOLLO_CODES[code];
-    if (mapped) return { ...base, extensions: { code: mapped } };
-    if (original instanceof GraphQLError && !original.originalError && formatted.path === undefined && (code === '' || (code === 'INTERNAL_SERVER_ERROR' && original.extensions?.code === undefined))) {
-      // graphql-js's own errors (e.g. variable coercion) are about the request. One with a path
-      // was raised while executing it ("Cannot return null for non-nullable field", which
-      // graphql-jit raises with no cause): a field the gateway failed to fill, its own fault.
-      // Apollo fills INTERNAL_SERVER_ERROR in for a request error of its own that has no code
-      // ("provided sha does not match query", "Unsupported persisted query version"): such a client
-      // mistake was answered and counted as a fault. graphql-jit leaves `extensions` out altogether.
-      return { ...base, extensions: { code: 'BAD_USER_INPUT' } };
-    }
-    return { ...base, message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    return sent;
   };
+}
+
+/** `createErrorFormatter`'s answer for one error, its messages made by `clean`. */
+function formattedWith(clean: (message: string) => string, formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = findCause(unwrapResolverError(error));
+  const base = { message: clean(withUnclosedBracketHint(formatted.message, error)), ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
+  if (isGatewayError(original)) {
+    const { provider, providerCode, capability, retryAfterSeconds, fields } = original.details;
+    return {
+      ...base,
+      message: original.message,
+      extensions: {
+        code: original.code,
+        ...(provider ? { provider } : {}),
+        ...(providerCode ? { providerCode } : {}),
+        ...(capability ? { capability } : {}),
+        ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+        ...(fields?.length ? { fields } : {}),
+      },
+    };
+  }
+  if (isLimitRefusal(formatted.message)) return { ...base, message: limitRefusalMessage(formatted.message), extensions: { code: 'QUERY_TOO_COMPLEX' } };
+  if (isCsrfRefusal(formatted.message)) return { ...base, message: CSRF_REFUSAL_MESSAGE, extensions: { code: 'BAD_USER_INPUT' } };
+  const code = String(formatted.extensions?.code ?? '');
+  if (KNOWN.has(code) && code !== 'INTERNAL_SERVER_ERROR') return { ...base, extensions: { code } };
+  const mapped = APOLLO_CODES[code];
+  if (mapped) return { ...base, extensions: { code: mapped } };
+  if (original instanceof GraphQLError && !original.originalError && formatted.path === undefined && (code === '' || (code === 'INTERNAL_SERVER_ERROR' && original.extensions?.code === undefined))) {
+    // graphql-js's own errors (e.g. variable coercion) are about the request. One with a path
+    // was raised while executing it ("Cannot return null for non-nullable field", which
+    // graphql-jit raises with no cause): a field the gateway failed to fill, its own fault.
+    // Apollo fills INTERNAL_SERVER_ERROR in for a request error of its own that has no code
+    // ("provided sha does not match query", "Unsupported persisted query version"): such a client
+    // mistake was answered and counted as a fault. graphql-jit leaves `extensions` out altogether.
+    return { ...base, extensions: { code: 'BAD_USER_INPUT' } };
+  }
+  return { ...base, message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
 
 /**

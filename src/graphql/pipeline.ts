@@ -7,7 +7,7 @@ import { hasRole, type Principal } from '../gateway/principal.js';
 import type { GraphQLContext } from './context.js';
 import { createErrorFormatter, logRequestErrors, type ErrorFormatter } from './errors.js';
 import { withEnumValues } from './enum-values-hint.js';
-import { schemaShownHere } from './schema-audience.js';
+import { keepShown, schemaShownHere } from './schema-audience.js';
 import { introspectionCheck } from './introspection.js';
 import { AnswerItemsGuard } from './limits/answer-items.js';
 import { AnswerSizeGuard } from './limits/answer-size.js';
@@ -67,7 +67,7 @@ export function createRequestPipeline(config: Pick<GatewayConfig, 'introspection
   const { parseOptions, validationRules: limitRules } = queryLimits(config.limits);
   const validationRules = [...limitRules, inheritedVariableNameRule, prototypeAliasRule];
   const rules = [...specifiedRules, ...validationRules];
-  const formatError = createErrorFormatter({ introspection: config.introspection, hint: withEnumValues(schema), schemaShown: schemaShownHere });
+  const formatError = createErrorFormatter({ introspection: config.introspection, hint: withEnumValues(schema), schemaShown: schemaShownHere, keepShown });
   const variableCost = variableCostCheck(config.limits);
   return {
     schema,

@@ -21,7 +21,7 @@ import { jitExecutorForApollo } from '../graphql/jit-executor.js';
 import { createRequestPipeline, errorLogPlugin } from '../graphql/pipeline.js';
 import { introspectionPlugin } from '../graphql/introspection.js';
 import { repeatedErrorsPlugin } from '../graphql/repeated-errors.js';
-import { formattingFor } from '../graphql/schema-audience.js';
+import { schemaAudiencePlugin } from '../graphql/schema-audience.js';
 import { expressMiddleware } from './apollo-express.js';
 import { stringifyAnswer } from './json-answer.js';
 import { mergedFieldsGuard } from './merged-fields-guard.js';
@@ -324,7 +324,9 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     stringifyResult: stringifyAnswer,
     plugins: [
       persistedQueries.plugin,
-      // Before the metrics plugin: both act at willSendResponse, in this order, and the metrics count what is sent.
+      // Whom the errors go to (an admin's keep graphql-js's hints), before the repeated errors are
+      // counted by their messages; all three act at willSendResponse, in this order, and the metrics count what is sent.
+      schemaAudiencePlugin(),
       repeatedErrorsPlugin<GraphQLContext>(),
       metrics.plugin<GraphQLContext>(),
       // Before the cost check: both refuse at didResolveOperation, and the first listed is answered.
@@ -421,10 +423,6 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
           { requestId: String(res.locals.requestId), answerDeadlineMs: config.limits.answerDeadlineMs, mayHaveActed },
         ),
     }),
-    // Last before Apollo, whose formatError is handed no request: whom its errors go to (an admin's
-    // keep graphql-js's hints). Here, not earlier: a request waiting its turn above resumes from
-    // another request's event, in that request's async context.
-    (_req: Request, res: Response, next: NextFunction) => formattingFor(res.locals.principal as Principal | undefined, next),
     expressMiddleware(apollo, {
       onLateAnswer: () => metrics.lateAnswerDropped('http'),
       context: async ({ req, res }) => {
