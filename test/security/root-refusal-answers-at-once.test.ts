@@ -3,6 +3,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCodes, startHarness, withAccountCopy, withLimits, type Harness } from '../helpers/harness.js';
+import { encodeId } from '../../src/domain/ids.js';
 import { wsClient, wsRun } from '../helpers/ws.js';
 
 /** An OnApp of one VM with 40 backups, answered at once. */
@@ -40,7 +41,13 @@ class HoldingOnapp extends EventEmitter {
   }
 }
 
-const SLOW_AND_REFUSED = '{ slow: instances(providerId: "onapp-slow") { edges { node { nativeId } } } refused: instances(providerId: "onapp-test", first: -5) { edges { node { nativeId } } } }';
+/**
+ * The refusal comes after a read: the backups of an instance the OnApp account does not list are
+ * NOT_FOUND once its VM list is read (a page size out of bounds, refused before any read, would
+ * not show that the held read is stopped).
+ */
+const MISSING_INSTANCE = encodeId('Instance', 'onapp-test', ['999999']);
+const SLOW_AND_REFUSED = `{ slow: instances(providerId: "onapp-slow") { edges { node { nativeId } } } refused: backups(filter: { instanceId: "${MISSING_INSTANCE}" }, first: 1) { edges { node { id } } } }`;
 /** A backup's instance's backups: 1 + 40 + 1,600 items at the wide account, priced at 31, past the 300 `limits.maxCost` allows as the query runs. */
 const FAN_OUT_BESIDE_SLOW = '{ slow: instances(providerId: "onapp-slow") { edges { node { nativeId } } } fan: instances(providerId: "onapp-wide", first: 1) { edges { node { backups { instance { backups { id } } } } } } }';
 const SLOW_ONLY = '{ instances(providerId: "onapp-slow") { edges { node { nativeId } } } }';
@@ -84,7 +91,7 @@ describe("a query refused at a non-null root field answers at once, not when its
     await arrived;
     expect(answer.status).toBe(200);
     expect(answer.data).toBeNull();
-    expect(errorCodes(answer)).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(answer)).toEqual(['NOT_FOUND']);
     expect(answer.errors?.[0]?.path).toEqual(['refused']);
     // The read no answer needs is dropped: its connection closes at the provider.
     await new Promise<void>((resolve) => {
@@ -100,7 +107,7 @@ describe("a query refused at a non-null root field answers at once, not when its
       const answer = await wsRun(client, SLOW_AND_REFUSED);
       await arrived;
       expect(answer.data).toBeNull();
-      expect(answer.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+      expect(answer.errors?.map((error) => error.extensions?.code)).toEqual(['NOT_FOUND']);
     } finally {
       await client.dispose();
     }
@@ -125,7 +132,7 @@ describe("a query refused at a non-null root field answers at once, not when its
     await arrived;
     const refused = await harness.gql(SLOW_AND_REFUSED);
     expect(refused.data).toBeNull();
-    expect(errorCodes(refused)).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(refused)).toEqual(['NOT_FOUND']);
     expect(onapp.holding).toBe(1);
     onapp.release();
     const answer = await other;

@@ -1,12 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCodes, startHarness, withLimits, type Harness } from '../helpers/harness.js';
+import { encodeId } from '../../src/domain/ids.js';
 import { wsClient, wsRun } from '../helpers/ws.js';
 
 /**
- * A malformed id (a nullable root field's BAD_USER_INPUT) and `first: -5` at the ZStack account (a
- * non-null one's, refused once that account's list is read), beside a read of the slow OnApp account.
+ * A malformed id (a nullable root field's BAD_USER_INPUT) and the backups of an instance the ZStack
+ * account does not list (a non-null root field's NOT_FOUND, known once that account's list is
+ * read), beside a read of the slow OnApp account.
  */
-const REFUSED_BESIDE_SLOW = '{ slow: instances(providerId: "onapp-test") { edges { node { nativeId } } } node(id: "not-a-gateway-id") { id } refused: instances(providerId: "zstack-test", first: -5) { edges { node { nativeId } } } }';
+const MISSING_INSTANCE = encodeId('Instance', 'zstack-test', ['no-such-vm']);
+const REFUSED_BESIDE_SLOW = `{ slow: instances(providerId: "onapp-test") { edges { node { nativeId } } } node(id: "not-a-gateway-id") { id } refused: backups(filter: { instanceId: "${MISSING_INSTANCE}" }) { edges { node { id } } } }`;
 
 /**
  * A query refused at a non-null root field answers `data: null` at once, its slow reads stopped
@@ -31,10 +34,10 @@ describe('the early answer at a root refusal carries the errors graphql-js would
     const answer = await harness.gql(REFUSED_BESIDE_SLOW);
     expect(answer.status).toBe(200);
     expect(answer.data ?? null).toBeNull();
-    expect(errorCodes(answer)).toEqual(['BAD_USER_INPUT', 'BAD_USER_INPUT']);
+    expect(errorCodes(answer)).toEqual(['BAD_USER_INPUT', 'NOT_FOUND']);
     expect(answer.errors?.map((error) => [error.path, error.extensions?.code])).toEqual([
       [['node'], 'BAD_USER_INPUT'],
-      [['refused'], 'BAD_USER_INPUT'],
+      [['refused'], 'NOT_FOUND'],
     ]);
   }, 20_000);
 
@@ -43,7 +46,7 @@ describe('the early answer at a root refusal carries the errors graphql-js would
     try {
       const answer = await wsRun(client, REFUSED_BESIDE_SLOW);
       expect(answer.data ?? null).toBeNull();
-      expect(answer.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT', 'BAD_USER_INPUT']);
+      expect(answer.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT', 'NOT_FOUND']);
     } finally {
       await client.dispose();
     }
