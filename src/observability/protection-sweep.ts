@@ -8,6 +8,7 @@ import type { SharedServices } from '../gateway/shared-services.js';
 import { cancellationController } from '../server/request-signal.js';
 import { accountsToExport } from './sweep-carry-over.js';
 import { isSweepResult, type SweepResult } from './sweep-result.js';
+import { sweepKeys, type SweepKeys } from './sweep-keys.js';
 import { storeErrorFields } from './store-error-fields.js';
 import { StoreTimeout, answerWithinMs } from '../state/bounded-call.js';
 
@@ -20,8 +21,6 @@ const RESULT_WAIT_MS = 500;
 /** How long a tick waits for the lease before sweeping for itself (a claim that lands later holds off the others all the same). */
 const CLAIM_WAIT_MS = 2_000;
 
-const LEASE_KEY = 'protection-sweep:lease';
-const RESULT_KEY = 'protection-sweep:result';
 const HOUR_MS = 3_600_000;
 
 
@@ -69,6 +68,8 @@ export class ProtectionSweep {
   private reading: Promise<SweepResult | undefined> | null = null;
   /** This replica's last sweep, for when the store cannot give one (see `newest`). */
   private own: SweepResult | undefined;
+  /** Its accounts' lease and result: another set of accounts on the same Redis has its own (sweep-keys.ts). */
+  readonly keys: SweepKeys;
 
   constructor(
     private readonly services: SharedServices,
@@ -76,6 +77,7 @@ export class ProtectionSweep {
     private readonly intervalMs: number,
     private readonly logger: Logger,
   ) {
+    this.keys = sweepKeys(services.providers.all.map((adapter) => adapter.account.id));
     const latest = () => this.latest();
     new Gauge({
       name: 'backup_graph_protection_instances',
@@ -191,11 +193,11 @@ export class ProtectionSweep {
     try {
       // This tick's own: a lease this replica claimed at an earlier tick is not this claim.
       const claim = `${this.replica}:${randomUUID()}`;
-      if (await answerWithinMs(this.services.store.setIfAbsent(LEASE_KEY, claim, leaseMs(this.intervalMs)), CLAIM_WAIT_MS)) return true;
+      if (await answerWithinMs(this.services.store.setIfAbsent(this.keys.lease, claim, leaseMs(this.intervalMs)), CLAIM_WAIT_MS)) return true;
       // Held by this very claim: Redis ran it, its answer was lost with the connection, and ioredis
       // sent it again once reconnected, which answered "held". Read as another's, no replica swept
       // that interval (the others found the lease held).
-      return (await answerWithinMs(this.services.store.get<unknown>(LEASE_KEY), CLAIM_WAIT_MS)) === claim;
+      return (await answerWithinMs(this.services.store.get<unknown>(this.keys.lease), CLAIM_WAIT_MS)) === claim;
     } catch (error) {
       if (this.stopping.signal.aborted) return false;
       this.logger.warn(storeErrorFields(error), 'the protection sweep lease could not be claimed; this replica sweeps for itself');
@@ -226,7 +228,7 @@ export class ProtectionSweep {
     this.own = result;
     // Kept for three intervals: when sweeps stop, the gauges go absent rather than lie.
     try {
-      await this.services.store.set(RESULT_KEY, result, this.resultTtlMs());
+      await this.services.store.set(this.keys.result, result, this.resultTtlMs());
     } catch (error) {
       this.logger.warn(storeErrorFields(error), 'the protection sweep result could not be stored; this replica exports its own');
     }
@@ -258,7 +260,7 @@ export class ProtectionSweep {
   /** `leftOut`: what goes without it, for the log. */
   private async readLatest(leftOut = 'its gauges are left out of this scrape'): Promise<SweepResult | undefined> {
     try {
-      const result = await answerWithinMs(this.services.store.get<unknown>(RESULT_KEY), RESULT_WAIT_MS);
+      const result = await answerWithinMs(this.services.store.get<unknown>(this.keys.result), RESULT_WAIT_MS);
       if (result === undefined) return this.newest(undefined);
       // One of another shape is another version's or writer's: not mixed with this replica's own.
       return isSweepResult(result) ? this.newest(result) : undefined;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sweepKeys } from '../../src/observability/sweep-keys.js';
 import { MemoryStore } from '../../src/state/memory-store.js';
 import { eventually, type Harness, startHarness, withSettings } from '../helpers/harness.js';
 
@@ -38,7 +39,7 @@ describe('protection sweep: last-known counts older than the objective', () => {
       const carried = await eventually(
         async () => {
           plantedAt = Date.now();
-          await store.set('protection-sweep:result', { finishedAt: plantedAt, seconds: 1, providers: [{ id: 'zstack-test', counts, readAt }], failedProviders: ['zstack-test'] }, 60_000);
+          await store.set(sweepKeys(['zstack-test']).result, { finishedAt: plantedAt, seconds: 1, providers: [{ id: 'zstack-test', counts, readAt }], failedProviders: ['zstack-test'] }, 60_000);
           await new Promise((resolve) => setTimeout(resolve, 250));
           return metricsOf(harness);
         },

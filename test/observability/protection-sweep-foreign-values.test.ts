@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sweepKeys } from '../../src/observability/sweep-keys.js';
 import { RedisStore } from '../../src/state/redis-store.js';
 import { encodeStored } from '../../src/state/stored-json.js';
 import { eventually, startHarness, withSettings, type Harness } from '../helpers/harness.js';
@@ -15,6 +16,9 @@ import { startRedisProxy, type RedisProxy } from '../helpers/redis-proxy.js';
  */
 const redis = await testRedis();
 afterAll(() => redis.stop());
+
+/** The sweep's keys of the harness's one account. */
+const KEYS = sweepKeys(['zstack-test']);
 
 const FOREIGN: ReadonlyArray<[string, string]> = [
   ['providers not a list', encodeStored({ finishedAt: Date.now(), seconds: 1, providers: 'zstack-test', failedProviders: [] })],
@@ -33,16 +37,16 @@ describe.skipIf(!redis.url)(redisSuite('protection sweep results of another shap
     // A sweep an hour apart: the test's own writes stay in place while it scrapes.
     harness = await startHarness({ kinds: ['zstack'], store: new RedisStore(redis.url as string, prefix), configure: withSettings({ protection: { sweepIntervalMs: 3_600_000 } }) });
     writer = new Redis(redis.url as string);
-    await eventually(() => writer.exists(`${prefix}protection-sweep:result`), (count) => count === 1);
+    await eventually(() => writer.exists(`${prefix}${KEYS.result}`), (count) => count === 1);
   });
   afterAll(async () => {
-    await writer?.del(`${prefix}protection-sweep:result`, `${prefix}protection-sweep:lease`);
+    await writer?.del(`${prefix}${KEYS.result}`, `${prefix}${KEYS.lease}`);
     await writer?.quit();
     await harness?.close();
   });
 
   it.each(FOREIGN)('%s: /metrics still answers, without the protection gauges', async (_name, text) => {
-    await writer.set(`${prefix}protection-sweep:result`, text, 'PX', 60_000);
+    await writer.set(`${prefix}${KEYS.result}`, text, 'PX', 60_000);
     const response = await fetch(`${harness.gateway.adminUrl}/metrics`);
     const body = await response.text();
     expect(response.status).toBe(200);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sweepKeys } from '../../src/observability/sweep-keys.js';
 import { ProtectionSweep } from '../../src/observability/protection-sweep.js';
 import { RedisStore } from '../../src/state/redis-store.js';
 import { encodeStored } from '../../src/state/stored-json.js';
@@ -72,7 +73,9 @@ afterAll(() => redis.stop());
 
 describe.skipIf(!redis.url)(redisSuite('protection sweep: last-known counts across replicas (Redis)', redis), () => {
   const prefix = `backup-graph-test:${randomUUID()}:`;
-  const resultKey = `${prefix}protection-sweep:result`;
+  /** The sweep's keys of the harness's one account. */
+  const keys = sweepKeys(['zstack-test']);
+  const resultKey = `${prefix}${keys.result}`;
   let harness: Harness;
   let raw: Redis;
 
@@ -82,7 +85,7 @@ describe.skipIf(!redis.url)(redisSuite('protection sweep: last-known counts acro
     harness = await startHarness({ kinds: ['zstack'], store: new RedisStore(redis.url as string, prefix) });
   });
   afterAll(async () => {
-    await raw?.del(resultKey, `${prefix}protection-sweep:lease`);
+    await raw?.del(resultKey, `${prefix}${keys.lease}`);
     await raw?.quit();
     await harness?.close();
   });

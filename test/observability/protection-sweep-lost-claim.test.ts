@@ -18,8 +18,8 @@ const redis = await testRedis();
 afterAll(() => redis.stop());
 
 const INTERVAL_MS = 60_000;
-/** The lease's claim as RedisStore sends it: SET <prefix>protection-sweep:lease ... NX. */
-const LEASE_CLAIM = /protection-sweep:lease[\s\S]*\r\nNX\r\n/;
+/** The lease's claim as RedisStore sends it: SET <prefix>protection-sweep:<accounts' digest>:lease ... NX. */
+const LEASE_CLAIM = /protection-sweep:[0-9a-f]{16}:lease[\s\S]*\r\nNX\r\n/;
 
 describe.skipIf(!redis.url)(redisSuite('protection sweep lease claimed on a connection that was lost', redis), () => {
   let proxy: RedisProxy;
