@@ -68,6 +68,14 @@ export interface UpstreamRequest {
    * expired job: "the job has been expired"), which parse to a null body.
    */
   ownNotFound?: (body: unknown, text: string) => boolean;
+  /**
+   * Whether a 2xx answer's body (parsed) refuses the session or credentials in the provider's own
+   * words (BILLmanager's `access` and `auth` documents): no answer for health, as a 401 or 403 is
+   * none. The adapter reads it (a right the account lacks, whose clean keepalive is the answer; a
+   * token refused: credentialsRefused). Counted, health read UP between each refused request's
+   * answer and the adapter saying so again, and logged both changes every request.
+   */
+  refusedInBody?: (body: unknown) => boolean;
   /** The GraphQL request this serves: its id goes out as REQUEST_ID_HEADER and into the debug log. */
   scope: UpstreamScope;
 }
@@ -360,7 +368,8 @@ export class UpstreamClient {
       // (ownNotFound): counted, health read UP between each request's 404 and the adapter saying so
       // again, and logged both changes every request.
       const stillMisdirected = this.misdirected && response.status === 404 && !ownNotFound;
-      if (response.status !== 401 && response.status !== 403 && !stillMisdirected) {
+      const refusedInBody = response.status < 300 && request.refusedInBody?.(response.body) === true;
+      if (response.status !== 401 && response.status !== 403 && !stillMisdirected && !refusedInBody) {
         this.misdirected = false;
         if (request.login === true) this.policy.loginSucceeded();
         else this.policy.attemptSucceeded();

@@ -8,7 +8,7 @@ import { refusedRead } from '../http-errors.js';
 import { scrubbedError, wordsBeforeScrub } from '../scrubbed-error.js';
 import type { ZomroConfig } from './config.js';
 import { KeepaliveCheck } from './keepalive.js';
-import { scalar, unwrap, wireError, type ZomroDoc, type ZomroWireError } from './wire.js';
+import { answerErrorType, scalar, unwrap, wireError, type ZomroDoc, type ZomroWireError } from './wire.js';
 import { formBody } from './form-body.js';
 import { anotherServerAnswered } from './another-server.js';
 import { NotJsonAnswer } from '../../upstream/answer-body.js';
@@ -152,6 +152,8 @@ export class ZomroClient {
         login,
         operation,
         scope,
+        // A login's refusal is the login's to say (loginRefused), as its answer is.
+        ...(login ? {} : { refusedInBody: refusesSession }),
       });
     } catch (error) {
       // A page that is not JSON (a web server's HTML) at the url; malformed JSON may be BILLmanager's own, cut short.
@@ -228,6 +230,9 @@ export class ZomroClient {
 }
 
 const isAuthError = (error: ZomroWireError | null): error is ZomroWireError => error !== null && AUTH_TYPES.has(error.type.toLowerCase());
+
+/** An answer that is BILLmanager's `access` or `auth` document: a refused session or token, or a right the account lacks, which the keepalive tells apart. */
+const refusesSession = (body: unknown): boolean => AUTH_TYPES.has(answerErrorType(body)?.toLowerCase() ?? '');
 
 /** A failure of the provider to answer (not of the request: a cancelled one, a spent budget), which says nothing about the session. */
 const cannotTell = (error: unknown): boolean =>

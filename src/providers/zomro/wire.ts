@@ -106,6 +106,12 @@ export interface ZomroWireError {
  * JSON string, whose own escapes (a "\/", a \uXXXX) hid a secret from the
  * scrub of the answer's text; its text is scrubbed again once it is JSON.
  */
+/** The `$type` of the error in an answer's body (parsed JSON, `{ doc: { error } }`), or null: none, or no body of BILLmanager's. */
+export function answerErrorType(body: unknown): string | null {
+  const error = isObject(body) && isObject(body.doc) ? body.doc.error : undefined;
+  return isObject(error) && typeof error.$type === 'string' ? error.$type : null;
+}
+
 export function wireError(doc: ZomroDoc, scrub: (text: string) => string): ZomroWireError | null {
   const error = doc.error;
   if (!isObject(error)) return null;
