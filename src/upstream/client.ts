@@ -22,6 +22,7 @@ import { requestText, type TextAnswer } from './answer-request.js';
 import { ANSWER_CUT_SHORT_NEXT_STEP, AnswerCutShortError } from './answer-cut-short.js';
 import { MAX_JSON_CONTAINERS, UNCOUNTED_CHARS, holdsMoreContainers } from './json-containers.js';
 import { assertInsideApi, compactQuery } from './request-path.js';
+import { ANSWER_AS_IT_IS, answerIsCoded, codedAnswer } from './content-coding.js';
 import { parseRetryAfter } from './retry-after.js';
 import { isUnreadableHttpAnswer, UNREADABLE_ANSWER_NEXT_STEP } from './unreadable-answer.js';
 
@@ -396,7 +397,7 @@ export class UpstreamClient {
 
   private async send(request: UpstreamRequest, stop: AttemptSignal): Promise<SentAnswer> {
     const provider = this.providerId;
-    const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
+    const headers: Record<string, string> = { accept: 'application/json', ...ANSWER_AS_IT_IS, ...request.headers };
     const requestId = request.scope.requestId;
     if (requestId) headers[REQUEST_ID_HEADER] = requestId;
     let answer: TextAnswer;
@@ -434,6 +435,8 @@ export class UpstreamClient {
       const { status } = answer;
       const headersOut = answer.headers;
       const contentType = headersOut['content-type'];
+      // Unread whatever its status: a coded body is no text (the 5xx and 429 below are told without it).
+      const coded = answerIsCoded(headersOut);
       // Counted before a 5xx's body is read for passErrorBody: ZStack's 503 was parsed whole, and a 503
       // of 32 MiB of `[{},{},...]` held the event loop as long as any answer past the count would.
       const tooManyContainers = text.length > UNCOUNTED_CHARS && (await holdsMoreContainers(text, charsPerTurn));
@@ -443,7 +446,7 @@ export class UpstreamClient {
       let passed = false;
       if (status >= 500) {
         passed = request.passStatuses?.includes(status) === true;
-        if (!passed && !tooManyContainers && request.passErrorBody !== undefined) {
+        if (!passed && !tooManyContainers && !coded && request.passErrorBody !== undefined) {
           body = this.readInTurns(text) ? await this.parsedInTurns(text, contentType, status) : parseBody(text, contentType, status, provider);
           bodyRead = true;
           passed = request.passErrorBody(status, body);
@@ -457,8 +460,10 @@ export class UpstreamClient {
       }
 
       if (status >= 300 && status < 400) throw redirected(provider, status);
+      // An error status is still told by its status (a 401, a 404): its coded body reads as none, as a body not JSON does there.
+      if (coded && status < 400) throw codedAnswer(provider);
       if (tooManyContainers) throw containersRefused(provider);
-      if (!bodyRead) body = this.readInTurns(text) ? await this.parsedInTurns(text, contentType, status) : parseBody(text, contentType, status, provider);
+      if (!bodyRead) body = coded ? null : this.readInTurns(text) ? await this.parsedInTurns(text, contentType, status) : parseBody(text, contentType, status, provider);
       // Asked here, while the text is at hand: a plain-text 404 parses to a null body.
       const ownNotFound = status === 404 && request.ownNotFound?.(body, text) === true;
       return { response: { status, headers: headersOut, body, bytes: hold.taken }, ownNotFound };
