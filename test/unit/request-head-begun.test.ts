@@ -1,0 +1,31 @@
+import type { Socket } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { requestHeadArriving } from '../../src/server/request-head-begun.js';
+
+// A connection as the drain reads it: only `parser`, node's HTTP parser, is looked at.
+const socketWith = (parser: unknown): Socket => ({ parser }) as unknown as Socket;
+const parserAt = (duration: number, headersCompleted: boolean) => ({ duration: () => duration, headersCompleted: () => headersCompleted });
+
+describe("requestHeadArriving: a request's headers begun and not all come, as node's HTTP parser tells", () => {
+  it('is true only while a request has begun (duration past 0) and its headers are not complete', () => {
+    expect(requestHeadArriving(socketWith(parserAt(1, false)))).toBe(true);
+    expect(requestHeadArriving(socketWith(parserAt(250, false)))).toBe(true);
+    // No request begun since the last ended (an empty line between requests is skipped by llhttp).
+    expect(requestHeadArriving(socketWith(parserAt(0, false)))).toBe(false);
+    // Headers all come: the request is read, its body or answer is someone else's business.
+    expect(requestHeadArriving(socketWith(parserAt(1, true)))).toBe(false);
+    expect(requestHeadArriving(socketWith(parserAt(0, true)))).toBe(false);
+  });
+
+  it('is undefined where the connection has no parser that tells (none yet, null, or a runtime without the two reads)', () => {
+    expect(requestHeadArriving(socketWith(undefined))).toBeUndefined();
+    expect(requestHeadArriving(socketWith(null))).toBeUndefined();
+    expect(requestHeadArriving(socketWith('parser'))).toBeUndefined();
+    expect(requestHeadArriving(socketWith(() => 1))).toBeUndefined();
+    expect(requestHeadArriving(socketWith({ duration: () => 1 }))).toBeUndefined();
+    expect(requestHeadArriving(socketWith({ headersCompleted: () => false }))).toBeUndefined();
+    expect(requestHeadArriving(socketWith({ duration: 1, headersCompleted: () => false }))).toBeUndefined();
+    expect(requestHeadArriving(socketWith({ duration: () => 1, headersCompleted: false }))).toBeUndefined();
+    expect(requestHeadArriving({} as Socket)).toBeUndefined();
+  });
+});
