@@ -15,6 +15,10 @@ describe("isZstackOwnError: a 404's body is ZStack's own JSON error", () => {
     [{ status: 404, error: 'Not Found' }, false],
     [{ error: [{ code: 'SYS.1003', description: 'x' }] }, false],
     [{ error: null }, false],
+    // A code that is no string, though it reads as ZStack's once written out.
+    [{ error: { code: ['SYS.1003'], description: 'x' } }, false],
+    // ZStack's form inside longer words, not the whole code.
+    [{ error: { code: 'not SYS.1003', description: 'x' } }, false],
     [null, false],
   ])('%j: %s', (body, own) => {
     expect(isZstackOwnError(body)).toBe(own);
