@@ -89,6 +89,8 @@ import { NOT_FOUND_BODY } from './not-found.js';
 import { RecentlyListedIds } from '../gateway/recently-listed-ids.js';
 import type { FaultRecord } from './process-faults.js';
 
+/** Room for the HTTP server's listeners of one event: its layers' 'request' listeners are 11 today. */
+const SERVER_REQUEST_LISTENERS = 20;
 
 export interface GatewayServerOptions {
   logger: Logger;
@@ -245,6 +247,10 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     if (unfinishedHeads?.answered(request, response)) return;
     bodyUnread.listener(request, response);
   });
+  // Each one-job layer below (the answer ledgers, the drain's, the place in line) listens to 'request'
+  // itself, 11 with node's own: past node's default of 10 it printed a leak warning at every start.
+  // The room is for layers, not per request: a listener leaked per request still passes it and warns.
+  httpServer.setMaxListeners(SERVER_REQUEST_LISTENERS);
   keepEveryHeaderLine(httpServer);
   answerUnreadableRequests(httpServer);
   answerWhatNodeRefused(httpServer);
