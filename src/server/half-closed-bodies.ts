@@ -70,8 +70,11 @@ export class HalfClosedBodies {
 
   private clientEnded(socket: Socket): void {
     // With no answer under way node ended the connection itself.
-    if (socket.destroyed || socket.writableEnded || (this.answering.get(socket) ?? 0) === 0) return;
-    if (this.reading.has(socket)) {
+    const answering = this.answering.get(socket) ?? 0;
+    if (socket.destroyed || socket.writableEnded || answering === 0) return;
+    // Kept open only for the connection's one answer under way: a request before it (pipelined) is
+    // the client's too, and is cut at its end as before, not run to an answer held open for the body.
+    if (this.reading.has(socket) && answering === 1) {
       this.endedWhileReading.add(socket);
       return;
     }
