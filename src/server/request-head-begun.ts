@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 
 /** The two reads of node's HTTP parser this needs (node 20 has both): llhttp's state, kept in C++. */
 interface RequestParserState {
-  /** Milliseconds since the parser's current request began; 0 when none has begun since the last one ended. */
+  /** Milliseconds since the parser's current request began (or, before the first, since the connection's accept); 0 when none has begun since the last one ended. */
   duration(): number;
   headersCompleted(): boolean;
 }
@@ -19,6 +19,9 @@ const readsState = (parser: unknown): parser is RequestParserState =>
  * Undefined where the connection has no such parser (none yet, or a runtime without those reads).
  */
 export function requestHeadArriving(socket: Socket): boolean | undefined {
+  // The parser times a connection from its accept, before any byte (node's headers timeout covers
+  // a client that never sends): one that has read nothing has begun no request.
+  if (socket.bytesRead === 0) return false;
   const parser: unknown = (socket as Socket & { parser?: unknown }).parser;
   if (!readsState(parser)) return undefined;
   return parser.duration() > 0 && !parser.headersCompleted();

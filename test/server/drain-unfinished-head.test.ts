@@ -159,6 +159,17 @@ describe('the drain and a request whose headers are still arriving', () => {
     expect(gateway.output()).not.toContain('head_unfinished');
   }, 60_000);
 
+  it('a connection that has sent nothing (a spare a client opened ahead) is no request: the drain closes it without a 503', async () => {
+    const { gateway, port, adminUrl } = await launch();
+    const spare = halfSent(port, '');
+    // Node's parser times a connection from its accept, before any byte: read as headers begun, it was held the 1 s wait and answered 503 for nothing.
+    expect((await fetch(new URL('/healthz', adminUrl))).status).toBe(200);
+    gateway.child.kill('SIGTERM');
+    expect(await spare.closed).toBe('');
+    expect((await gateway.exited).code).toBe(0);
+    expect(gateway.output()).not.toContain('head_unfinished');
+  }, 60_000);
+
   it('headers that never finish: answered 503 SHUTTING_DOWN in their place, connection ended, exit 0 well within the drain', async () => {
     const { gateway, port, adminUrl } = await launch();
     const half = halfSent(port);
