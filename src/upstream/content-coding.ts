@@ -9,18 +9,24 @@ import { GatewayError } from '../domain/errors.js';
 export const ANSWER_AS_IT_IS = { 'accept-encoding': 'identity' } as const;
 
 /**
- * Whether an answer comes in a content coding all the same (any Content-Encoding but `identity`).
- * It is never inflated: a coded answer of the size limit may stand for gigabytes (a gzip bomb).
+ * The content codings that compress (IANA's HTTP Content Coding Registry, and the `x-` names RFC
+ * 9110 8.4.1 says to read as their own): a body in one is no text until inflated.
+ */
+const COMPRESSING = new Set(['gzip', 'x-gzip', 'deflate', 'br', 'compress', 'x-compress', 'zstd', 'pack200-gzip', 'dcb', 'dcz']);
+
+/**
+ * Whether an answer comes in a compressing coding all the same. It is never inflated: a coded
+ * answer of the size limit may stand for gigabytes (a gzip bomb). A name that is no coding (a
+ * charset set there by mistake, `UTF-8`, or `none`) leaves the body read as it is, as before the
+ * gateway asked for `identity`: nothing is inflated either way, and a body that is no JSON is
+ * still refused as that.
  */
 export function answerIsCoded(headers: IncomingHttpHeaders): boolean {
   const coding = headers['content-encoding'];
   if (coding === undefined) return false;
   return String(coding)
     .split(',')
-    .some((name) => {
-      const trimmed = name.trim().toLowerCase();
-      return trimmed !== '' && trimmed !== 'identity';
-    });
+    .some((name) => COMPRESSING.has(name.trim().toLowerCase()));
 }
 
 /** The refusal of a coded answer; the provider's own words (its coding's name) are not repeated. */

@@ -20,7 +20,7 @@ const LIST = `{ instances(providerId: "${ACCOUNT}") { totalCount providerErrors 
 describe('provider answers in a content coding', () => {
   let harness: Harness;
   let close: () => Promise<void>;
-  let mode: 'when-not-refused' | 'always' | 'refused' = 'when-not-refused';
+  let mode: 'when-not-refused' | 'always' | 'refused' | 'mislabelled' = 'when-not-refused';
   const acceptEncodings: Array<string | undefined> = [];
 
   beforeAll(async () => {
@@ -36,6 +36,17 @@ describe('provider answers in a content coding', () => {
       if (mode === 'always') {
         res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
         res.end(GZIP_BOMB);
+        return true;
+      }
+      if (mode === 'mislabelled') {
+        fetch(`${harness.simulator('onapp').url}${req.url}`, { headers: { authorization: String(req.headers.authorization), accept: 'application/json' } }).then(
+          async (answer) => {
+            // A charset where a coding goes: a server misconfiguration seen in the wild (PHP's header('Content-Encoding: UTF-8')).
+            res.writeHead(answer.status, { 'content-type': 'application/json', 'content-encoding': 'UTF-8' });
+            res.end(Buffer.from(await answer.arrayBuffer()));
+          },
+          () => res.destroy(),
+        );
         return true;
       }
       if (asked !== undefined) return false;
@@ -67,6 +78,13 @@ describe('provider answers in a content coding', () => {
       { code: 'PROVIDER_ERROR', message: `provider ${ACCOUNT} sent a compressed answer (Content-Encoding) though asked for none (Accept-Encoding: identity): check a proxy in front of it` },
     ]);
     expect(harness.logs.filter((line) => line.includes('"level":50'))).toEqual([]);
+  });
+
+  it('reads an answer whose Content-Encoding names no compression (a charset set there by mistake) as it is: nothing to inflate', async () => {
+    mode = 'mislabelled';
+    const answer = await harness.gql<Listed>(LIST);
+    expect(answer.data?.instances.providerErrors).toEqual([]);
+    expect(answer.data?.instances.totalCount).toBeGreaterThan(0);
   });
 
   it('guard: a coded error status is still told by its status (a 401 is the key refused)', async () => {
