@@ -406,7 +406,7 @@ export class RequestReads {
    */
   private notStartedHere(providerId: string): GatewayError {
     return this.shared.store.forgetsOnRestart
-      ? new GatewayError('NOT_FOUND', 'operation started by this gateway not found: without REDIS_URL it keeps what it started in memory, so a restart forgets it', { provider: providerId })
+      ? new GatewayError('NOT_FOUND', "operation started by this gateway not found: without REDIS_URL it keeps what it started in memory, so a restart forgets it; to see what it did, list the instance's backups (a create's backup there, a delete's gone) or read the instance's status (BUSY while a restore runs)", { provider: providerId })
       : notFound('operation started by this gateway', providerId);
   }
 

@@ -41,6 +41,12 @@ describe('the words of an operation the gateway has no record of starting', () =
     expect(told.message).toContain('a restart forgets it');
   });
 
+  it("say where to look next: the instance's backups, or its status for a restore (they named no next step)", async () => {
+    const told = await wordsOfAnUnrecordedRead();
+    expect(told.message).toContain("list the instance's backups");
+    expect(told.message).toContain("read the instance's status");
+  });
+
   it('do not, with Redis: the record outlives a restart', async () => {
     const redis = new RedisStore(REDIS_URL, `bg-test-${randomUUID()}:`);
     await redis.ready();
