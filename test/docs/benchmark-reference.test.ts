@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -32,4 +32,35 @@ describe('docs/benchmark.md holds the bench reference the README points at', () 
     const missing = scripts.filter((script) => !doc.includes(`npm run ${script}`));
     expect(missing).toEqual([]);
   });
+
+  it('names every variable a bench script reads (bench:list-order\'s LIST_INSTANCES, LIST_ROUNDS and LIST_RUNS were only in its source)', () => {
+    const read = readBenchVariables();
+    expect(read.size).toBeGreaterThan(30);
+    const doc = readFileSync(join(ROOT, 'docs/benchmark.md'), 'utf8');
+    expect([...read].filter((name) => !new RegExp(`\\b${name}\\b`).test(doc)).sort()).toEqual([]);
+  });
 });
+
+/** What the bench sets for its own child processes, never a reader's knob. */
+const SET_BY_THE_BENCH = new Set(['BENCH_GATEWAY', 'BENCH_KINDS']);
+
+/**
+ * The variables read by the files an npm script runs from bench/, and by the bench/ files they
+ * import or start as a child (named as 'x.ts'), but those the bench sets for its children.
+ */
+function readBenchVariables(): Set<string> {
+  const scripts = Object.values((JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts);
+  const pending = scripts.flatMap((script) => [...script.matchAll(/\bbench\/([\w-]+\.(?:ts|mjs))\b/g)].map(([, file]) => file!));
+  const seen = new Set<string>();
+  const variables = new Set<string>();
+  while (pending.length > 0) {
+    const file = pending.pop()!;
+    if (seen.has(file) || !existsSync(join(ROOT, 'bench', file))) continue;
+    seen.add(file);
+    const source = read(`bench/${file}`);
+    for (const [, imported] of source.matchAll(/'\.\/([\w-]+)\.js'/g)) pending.push(`${imported}.ts`);
+    for (const [, started] of source.matchAll(/'([\w-]+\.(?:ts|mjs))'/g)) pending.push(started!);
+    for (const [, viaEnv, viaCount] of source.matchAll(/process\.env\.([A-Z][A-Z0-9_]+)|\b(?:positiveCount|positive)\('([A-Z][A-Z0-9_]+)'/g)) variables.add((viaEnv ?? viaCount)!);
+  }
+  return new Set([...variables].filter((name) => !SET_BY_THE_BENCH.has(name)));
+}
