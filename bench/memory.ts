@@ -21,6 +21,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startCompiledGateway, type PeakSample } from './compiled-gateway.js';
 import { startChild, startNodeFlags, type Child, type SimulatorInfo } from './ipc.js';
 import { dashboardOnce, distinctClientsLoadRun, loadRun } from './load.js';
+import { progress } from './progress.js';
 import { dashboardBody, settings } from './settings.js';
 
 const receivedTotal = async (simulators: Child): Promise<number> => {
@@ -102,8 +103,14 @@ async function measure(scenario: Scenario): Promise<string> {
 }
 
 const rows: string[] = [];
+const step = progress('bench:memory');
 // MEMORY_ONLY=1 (or 2) runs one scenario, to try a flag quickly.
-for (const [index, scenario] of scenarios.entries()) if (!process.env.MEMORY_ONLY || Number(process.env.MEMORY_ONLY) === index + 1) rows.push(await measure(scenario));
+for (const [index, scenario] of scenarios.entries()) {
+  if (process.env.MEMORY_ONLY && Number(process.env.MEMORY_ONLY) !== index + 1) continue;
+  step(`${scenario.name}: start, 3 s idle, then ${scenario.connections} dashboards at once for ${scenario.seconds} s`);
+  rows.push(await measure(scenario));
+}
+step('done');
 process.stdout.write(
   [
     `\n### Memory under load${distinctClients ? ', each connection a client of its own' : ''} (dist/, node ${(process.env.BENCH_NODE_FLAGS ?? startNodeFlags().join(' ')) || '(no flags)'}; peak: the process's VmHWM)\n`,

@@ -12,6 +12,7 @@
  */
 import { CHARS_PER_TURN } from '../src/domain/turns.js';
 import { SecretSet, sha512Hex } from '../src/upstream/secrets.js';
+import { progress } from './progress.js';
 import { median, positiveCount } from './stats.js';
 
 const sizesMb = (process.env.SCRUB_WORST_MB ?? '1,4').split(',').map(Number).filter((mb) => mb > 0);
@@ -105,8 +106,11 @@ const msPerMb = async (text: string): Promise<number> => {
 };
 
 console.log(`${secrets.size} forms searched; ${runs} runs of each shape, each beside a run of the baseline: medians of the ms per MB and of the ratio`);
+const step = progress('bench:scrub-worst');
+const chosen = Object.keys(shapes).filter((name) => !only || only.includes(name)).length;
 for (const mb of sizesMb) {
   const chars = mb * 1_000_000;
+  step(`${mb} MB: ${chosen} shapes, ${runs} runs each beside the baseline (on a loaded 2-core machine some 2 s a shape at 1 MB, 10 s at 4 MB)`);
   const baseline = vmList(chars);
   // Once unmeasured, so the first shape is not the one that warms the code up.
   await msPerMb(baseline);
@@ -124,3 +128,4 @@ for (const mb of sizesMb) {
     console.log(`${mb} MB  ${name.padEnd(30)} ${median(times).toFixed(1).padStart(9)} ms/MB  ${median(ratios).toFixed(1).padStart(7)}x`);
   }
 }
+step('done');

@@ -18,6 +18,7 @@ import { stringify } from 'yaml';
 import { startChild, startNodeEnv, startNodeFlags } from './ipc.js';
 import { dashboardOnce } from './load.js';
 import { dashboardBody, settings } from './settings.js';
+import { progress } from './progress.js';
 import { median } from './stats.js';
 
 const root = join(import.meta.dirname, '..');
@@ -68,6 +69,8 @@ async function startGateway(configFile: string): Promise<{ child: ChildProcess; 
   return { child, url, healthzMs: performance.now() - started, healthzCpuMs: cpuMs(child.pid as number) };
 }
 
+const step = progress('bench:startup');
+step(`starting the simulators; then ${runs} runs of: start, 5 s idle and settling, ${dashboards} dashboards in a row (up to a second each on a loaded machine), GraphiQL, SIGTERM`);
 const simulatorsChild = await startChild('simulators.ts', {});
 if (simulatorsChild.ready.type !== 'simulators-ready') throw new Error('the simulators did not report ready');
 const accounts = simulatorsChild.ready.simulators.map((simulator) => simulator.account);
@@ -77,6 +80,7 @@ writeFileSync(configFile, stringify({ allowAnonymous: true, admin: { port: 0 }, 
 
 const rows: Array<Record<string, number>> = [];
 for (let run = 0; run < runs; run++) {
+  step(`run ${run + 1} of ${runs}: --help, then the gateway's start`);
   const help = helpMs();
   const { child, url, healthzMs, healthzCpuMs } = await startGateway(configFile);
   const pid = child.pid as number;
@@ -87,6 +91,7 @@ for (let run = 0; run < runs; run++) {
   await sleep(1_000);
   const afterDashboard = rssMiB(pid);
   // CPU per dashboard over a short sequential run: what a smaller young generation costs.
+  step(`run ${run + 1} of ${runs}: ${dashboards} dashboards in a row`);
   const cpuBefore = cpuMs(pid);
   for (let query = 0; query < dashboards; query++) await dashboardOnce(`${url}/graphql`, dashboardBody(totalInstances), totalInstances);
   const dashboardCpuMs = (cpuMs(pid) - cpuBefore) / dashboards;
@@ -104,6 +109,7 @@ for (let run = 0; run < runs; run++) {
   rows.push({ help, healthzMs, healthzCpuMs, idle, afterDashboard, dashboardCpuMs, afterLoad, afterGraphiql, stopMs: performance.now() - stopping });
 }
 await simulatorsChild.stop();
+step('done');
 
 const column = (key: string) => median(rows.map((row) => row[key] as number));
 process.stdout.write(
