@@ -4,9 +4,10 @@ import { escapeEatenStarts } from './escape-eaten-starts.js';
 import { Base64Edges } from './base64-edges.js';
 import { paddingEnd } from './base64-padding.js';
 import type { Span } from './escape-reading.js';
-import { type JoinersRead, readEscapedJoiners, spansInSource, stretchesAroundEscapes } from './escaped-joiners.js';
+import { type JoinersRead, spansInSource, stretchesAroundEscapes } from './escaped-joiners.js';
 import { EscapedSecretSearch, holdsEscape, readThrough } from './escaped-secrets.js';
 import { hexForms } from './hex-secrets.js';
+import { joinersRead } from './joiners-read.js';
 import { holdsHidden, readHidden } from './invisible-characters.js';
 import { LetterRunPieceSearch } from './letter-run-pieces.js';
 import { lookalikeAnchor, lookalikePatterns, wordsOf } from './lookalike-secrets.js';
@@ -415,7 +416,7 @@ class Search {
   private letterRunsIn(text: string): Span[] {
     if (!this.letterRuns.looksForPieces) return [];
     const found = this.letterRuns.find(text);
-    const read = readEscapedJoiners(text);
+    const read = joinersRead(text);
     if (read === null) return found;
     const more = spansInSource(read, this.letterRuns.find(read.text));
     return more.length === 0 ? found : overlapsJoined([...found, ...more]);
@@ -427,7 +428,7 @@ class Search {
    */
   private piecesIn(text: string): Span[] {
     const found = this.withEatenStarts(text, this.pieces.find(text));
-    const read = readEscapedJoiners(text);
+    const read = joinersRead(text);
     if (read === null) return found;
     const more = spansInSource(read, this.piecesInReading(read, found));
     return more.length === 0 ? found : merged([...found, ...more]);
