@@ -49,14 +49,28 @@ type Marked = { [SHAPED]?: true };
  */
 const isShaped = (value: object): boolean => (value as Marked)[SHAPED] === true;
 
+type OwnField = readonly [name: string, compute: (entity: never) => unknown];
+/**
+ * Each type's fields as pairs, made once: `Object.entries` per entity made an array and a pair per
+ * field of every object an uncached dashboard serves (docs/benchmark-history.md, perf22).
+ */
+const FIELD_PAIRS = Object.fromEntries(Object.entries(OWN_FIELDS).map(([type, fields]) => [type, Object.entries(fields)])) as unknown as Record<ShapedType, readonly OwnField[]>;
+/** The descriptor of every own field, its value set before each use (defineProperty reads it at once and keeps none of it). */
+const OWN_FIELD: PropertyDescriptor = { value: undefined, enumerable: false, writable: false, configurable: true };
+const SHAPED_MARK: PropertyDescriptor = Object.freeze({ value: true, enumerable: false });
+
 /** Writes `type`'s own fields onto `entity` once; an object already written is left as it is. */
 export function shapeEntity(type: ShapedType, entity: object): void {
   if (isShaped(entity)) return;
-  const fields: Record<string, (entity: never) => unknown> = OWN_FIELDS[type];
-  for (const [name, compute] of Object.entries(fields)) {
-    Object.defineProperty(entity, name, { value: compute(entity as never), enumerable: false, writable: false, configurable: true });
+  const fields = FIELD_PAIRS[type];
+  for (let index = 0; index < fields.length; index++) {
+    const [name, compute] = fields[index] as OwnField;
+    OWN_FIELD.value = compute(entity as never);
+    Object.defineProperty(entity, name, OWN_FIELD);
   }
-  Object.defineProperty(entity, SHAPED, { value: true, enumerable: false });
+  // Not kept alive by the shared descriptor.
+  OWN_FIELD.value = undefined;
+  Object.defineProperty(entity, SHAPED, SHAPED_MARK);
   if (type === 'BackupDefinition') shapeEntity('BackupSchedule', (entity as BackupDefinition).schedule);
 }
 
