@@ -79,8 +79,12 @@ describe('awaitTurn', () => {
     const reads = readsOf([['sent', 'open']]);
     const waited = awaitTurn(reads.read, 60_000, undefined, undefined, draining.signal);
     await vi.advanceTimersByTimeAsync(5);
+    // Counted against what is there, as below: another unit file's leftover work in the shared
+    // worker may hold a timer on the faked clock (CI read 1 where 0 was asked, once).
+    const pausing = vi.getTimerCount();
+    expect(pausing).toBeGreaterThanOrEqual(1);
     draining.abort();
-    expect(vi.getTimerCount()).toBe(0);
+    expect(vi.getTimerCount()).toBe(pausing - 1);
     expect(await waited).toBe('draining');
     // One read more, the one woken: the place before might have been sent meanwhile.
     expect(reads.count()).toBe(2);
