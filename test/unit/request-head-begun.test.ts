@@ -28,4 +28,19 @@ describe("requestHeadArriving: a request's headers begun and not all come, as no
     expect(requestHeadArriving(socketWith({ duration: () => 1, headersCompleted: false }))).toBeUndefined();
     expect(requestHeadArriving({} as Socket)).toBeUndefined();
   });
+
+  it("is undefined, not false, where the parser's reads throw or answer what is no reading (a freed parser, a node that changed them)", () => {
+    const throwing = { duration: () => { throw new TypeError('Illegal invocation'); }, headersCompleted: () => false };
+    expect(requestHeadArriving(socketWith(throwing))).toBeUndefined();
+    expect(requestHeadArriving(socketWith({ duration: () => 1, headersCompleted: () => { throw new Error('gone'); } }))).toBeUndefined();
+    // A parser whose C++ side is gone unwraps to undefined (node's ASSIGN_OR_RETURN_UNWRAP).
+    expect(requestHeadArriving(socketWith({ duration: () => undefined, headersCompleted: () => undefined }))).toBeUndefined();
+    expect(requestHeadArriving(socketWith({ duration: () => undefined, headersCompleted: () => false }))).toBeUndefined();
+    expect(requestHeadArriving(socketWith({ duration: () => 1, headersCompleted: () => undefined }))).toBeUndefined();
+    expect(requestHeadArriving(socketWith({ duration: () => 1n, headersCompleted: () => false }))).toBeUndefined();
+    expect(requestHeadArriving(socketWith({ duration: () => '1', headersCompleted: () => false }))).toBeUndefined();
+    expect(requestHeadArriving(socketWith({ duration: () => Number.NaN, headersCompleted: () => false }))).toBeUndefined();
+    expect(requestHeadArriving(socketWith({ duration: () => -1, headersCompleted: () => false }))).toBeUndefined();
+    expect(requestHeadArriving(socketWith({ duration: () => 1, headersCompleted: () => 0 }))).toBeUndefined();
+  });
 });
