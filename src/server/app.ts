@@ -299,7 +299,11 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     replaceable: readOnly,
   });
   // A request the drain cuts is answered first (drain-cut-answer.ts), in the words its kind calls for.
-  const drain = new HttpDrain(config.shutdown.drainTimeoutMs, { mayHaveActed: (res) => !readOnly(res.req), onAnswered: () => metrics.graphqlError('SHUTTING_DOWN') });
+  const drain = new HttpDrain(config.shutdown.drainTimeoutMs, {
+    mayHaveActed: (res) => !readOnly(res.req),
+    onAnswered: () => metrics.graphqlError('SHUTTING_DOWN'),
+    lastOnConnection: (res) => keepAliveEnd.isNewest(res),
+  });
   const keepAliveEnd = new CloseWhenDraining(httpServer);
   const unreadBodies = new RefuseUnreadBodiesAtDrain(httpServer, () => drainRefusals.refused('body_unread'));
   unfinishedHeads = new AnswerUnfinishedHeadsAtDrain(httpServer, (socket) => keepAliveEnd.owesAnswer(socket), (socket, then) => keepAliveEnd.afterAnswers(socket, then), (reason) => drainRefusals.refused(reason));

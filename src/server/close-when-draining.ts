@@ -42,6 +42,11 @@ export class CloseWhenDraining {
     });
   }
 
+  /** Whether this answer is its connection's newest while open: no request has come behind it. */
+  isNewest(res: ServerResponse): boolean {
+    return this.newest.get(res.req.socket) === res;
+  }
+
   /** Whether the connection's newest answer (and so every answer on it) has not closed yet. */
   owesAnswer(socket: Socket): boolean {
     return this.newest.has(socket);

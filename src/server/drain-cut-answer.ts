@@ -19,11 +19,19 @@ export function drainCutAnswerMessage(mayHaveActed: boolean): string {
  * simply closed, and a browser sends a POST again on a new connection when a kept-alive one closes
  * unanswered (possibly to another replica: a mutation acted twice). Its own answer, should it come
  * later, is dropped (see answeredAlready). True when this call answered it.
+ *
+ * `Connection: close` only where no request came behind it on its connection (`lastOnConnection`):
+ * node ends the connection after an answer saying close and drops the answers queued behind it, and
+ * those are the drain's own 503s for requests it did not run (a body still arriving, a turn still
+ * waiting), each saying close itself: told close, the cut request's answer took them with it, the
+ * client got none, and the log counted them answered.
  */
-export function answerCutRequest(res: Response, mayHaveActed: boolean): boolean {
+export function answerCutRequest(res: Response, mayHaveActed: boolean, lastOnConnection = true): boolean {
   if (res.headersSent || res.writableEnded || res.destroyed) return false;
   res.locals.answeredByDrain = true;
-  res.status(503).set({ 'retry-after': String(SHUTTING_DOWN_RETRY_AFTER_SECONDS), connection: 'close' });
+  res.status(503).set({ 'retry-after': String(SHUTTING_DOWN_RETRY_AFTER_SECONDS) });
+  if (lastOnConnection) res.set('connection', 'close');
+  else res.removeHeader('connection');
   res.json({ errors: [{ message: drainCutAnswerMessage(mayHaveActed), extensions: { code: 'SHUTTING_DOWN' } }] });
   return true;
 }

@@ -8,6 +8,8 @@ export interface CutAnswers {
   mayHaveActed(res: Response): boolean;
   /** The drain answered a request it cut: count its error code. */
   onAnswered(): void;
+  /** Whether no request came behind this one on its connection (its answer may say close); true when not given. */
+  lastOnConnection?(res: Response): boolean;
 }
 
 /**
@@ -110,7 +112,7 @@ export class HttpDrain {
     this.runningAtGraceEnd = [...this.inFlight];
     if (this.cutAnswers === undefined) return;
     for (const res of this.runningAtGraceEnd) {
-      if (!answerCutRequest(res, this.cutAnswers.mayHaveActed(res))) continue;
+      if (!answerCutRequest(res, this.cutAnswers.mayHaveActed(res), this.cutAnswers.lastOnConnection?.(res) ?? true)) continue;
       this.answeredAtCut.add(res);
       this.cutAnswers.onAnswered();
     }
@@ -125,7 +127,7 @@ export class HttpDrain {
     const answered: Socket[] = [];
     if (this.cutAnswers === undefined) return answered;
     for (const res of this.inFlight) {
-      if (!answerCutRequest(res, this.cutAnswers.mayHaveActed(res))) continue;
+      if (!answerCutRequest(res, this.cutAnswers.mayHaveActed(res), this.cutAnswers.lastOnConnection?.(res) ?? true)) continue;
       this.answeredAtCut.add(res);
       this.cutAnswers.onAnswered();
       const socket: Socket | undefined = res.req?.socket;
