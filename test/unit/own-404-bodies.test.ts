@@ -25,7 +25,21 @@ describe("isZstackOwnError: a 404's body is ZStack's own JSON error", () => {
   });
 });
 
-describe('backupsSwitchedOff: a Danube backup call answered 404 with DRF\'s bare "Not found."', () => {
+/** An account that counts how often it was told its url answered as no Danube does. */
+function account(): { providerId: string; misdirected: number; answeredByAnotherServer(): void } {
+  return {
+    providerId: 'danube-test',
+    misdirected: 0,
+    answeredByAnotherServer() {
+      this.misdirected += 1;
+    },
+  };
+}
+
+/** Danube's own answer carries `es_version` (esdc-ce's api/response.py). */
+const DANUBES = { es_version: '4.5.0' };
+
+describe('backupsSwitchedOff: a Danube backup call answered 404 with the bare "Not found"', () => {
   it.each([
     ['vm.backup.list', 'LIST_BACKUPS'],
     ['vm.backup.create', 'CREATE_BACKUP'],
@@ -37,7 +51,9 @@ describe('backupsSwitchedOff: a Danube backup call answered 404 with DRF\'s bare
     ['vm.define.backup.update', 'UPDATE_DEFINITION'],
     ['vm.define.backup.delete', 'DELETE_DEFINITION'],
   ])('%s is UNSUPPORTED %s', (operation, capability) => {
-    const error = backupsSwitchedOff('danube-test', operation, 404, { detail: 'Not found.' });
+    const danube = account();
+    const error = backupsSwitchedOff(danube, operation, { status: 404, body: { detail: 'Not found' }, headers: DANUBES });
+    expect(danube.misdirected).toBe(0);
     expect(error?.code).toBe('UNSUPPORTED');
     expect(error?.details).toEqual({ provider: 'danube-test', capability });
     expect(error?.message).toContain('VMS_VM_BACKUP_ENABLED');
@@ -51,6 +67,14 @@ describe('backupsSwitchedOff: a Danube backup call answered 404 with DRF\'s bare
     ['another status', 'vm.backup.list', 403, { detail: 'Not found.' }],
     ['an HTML page', 'vm.backup.list', 404, null],
   ])('leaves %s to the status table', (_what, operation, status, body) => {
-    expect(backupsSwitchedOff('danube-test', operation, status, body)).toBeNull();
+    expect(backupsSwitchedOff(account(), operation, { status, body, headers: DANUBES })).toBeNull();
+  });
+
+  it.each([{ detail: 'Not found.' }, { detail: 'Not found' }])('%j without es_version is another server\'s 404: PROVIDER_ERROR HTTP_404, the url\'s mistake told to health', (body) => {
+    const proxied = account();
+    const error = backupsSwitchedOff(proxied, 'vm.backup.list', { status: 404, body, headers: { 'content-type': 'application/json' } });
+    expect([error?.code, error?.details.providerCode]).toEqual(['PROVIDER_ERROR', 'HTTP_404']);
+    expect(error?.message).toContain("check the account's url");
+    expect(proxied.misdirected).toBe(1);
   });
 });

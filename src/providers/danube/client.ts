@@ -92,7 +92,7 @@ export class DanubeClient {
     const response = this.session
       ? await this.session.run((token) => send({ authorization: `Token ${token}` }), isSessionRefused, scope)
       : await send({ 'es-api-key': this.apiKey ?? '' });
-    const switchedOff = backupsSwitchedOff(this.upstream.providerId, operation, response.status, response.body);
+    const switchedOff = backupsSwitchedOff(this.upstream, operation, response);
     if (switchedOff) throw switchedOff;
     return this.interpret(response, mayRetry({ method }), operation === TASK_STATUS, scope, operation === DANUBE_INSTANCE_LIST ? DANUBE_LIST_ERRORS : DANUBE_ERRORS);
   }

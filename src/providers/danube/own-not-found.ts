@@ -15,7 +15,10 @@ export function isDanubeNotFound(body: unknown): boolean {
   return typeof detail === 'string' && detail.trim() !== '' && !BARE_NOT_FOUND.test(detail);
 }
 
-/** Whether a 404's body is DRF's bare `{"detail": "Not found."}`, its Http404 (backups-switched-off.ts). */
+/**
+ * Whether a 404's body is the bare "Not found": esdc-ce's Http404 (`{"detail": "Not found"}`) or any
+ * Django REST API's (`"Not found."`); only Danube's `es_version` header tells the two (backups-switched-off.ts).
+ */
 export function isBareNotFound(body: unknown): boolean {
   const detail = detailOf(body);
   return typeof detail === 'string' && BARE_NOT_FOUND.test(detail);

@@ -134,11 +134,19 @@ export class DanubeSimulator extends ProviderSimulator {
    * The datacenter's `VMS_VM_BACKUP_ENABLED` false: backups switched off for it. esdc-ce guards every
    * backup view (`/vm/define/backup`, `/vm/{h}/define/backup[/{name}]`, `/vm/{h}/backup[/{name}]`)
    * with `@setting_required('VMS_VM_BACKUP_ENABLED')` (api/vm/backup/views.py), which raises Django's
-   * Http404 when the DC's setting is off: DRF answers it 404 with its bare `{"detail": "Not found."}`,
-   * after authentication and before the VM is looked up, so a VM that exists and one that does not
-   * are answered alike. The VM list and the task calls answer as ever.
+   * Http404 when the DC's setting is off: esdc-ce's exception handler (api/views.py) answers it 404
+   * with its bare `{"detail": "Not found"}` and Danube's `es_*` headers, after authentication and
+   * before the VM is looked up, so a VM that exists and one that does not are answered alike. The
+   * VM list and the task calls answer as ever.
    */
   backupsSwitchedOff = false;
+  /**
+   * A reverse proxy in front of Danube routes the backup paths (the same ones backupsSwitchedOff
+   * names) to another Django REST API, or to nothing behind a Django default: that server answers
+   * DRF's generic 404 `{"detail": "Not found."}`, without Danube's `es_*` headers. The VM list and
+   * the task calls still reach Danube.
+   */
+  backupPathsRoutedElsewhere = false;
   /** VMs the simulated user may not touch: 403 PermissionDenied, which a new login does not change. */
   readonly forbidden = new Set<string>();
   /** True refuses the VM list itself 403 PermissionDenied: a user who may read nothing the gateway starts from. */
@@ -460,7 +468,18 @@ export class DanubeSimulator extends ProviderSimulator {
     }
   }
 
+  /**
+   * Every answer of Danube's API views carries `es_version`, `es_username` and `es_dc` (esdc-ce's
+   * api/response.py `set_response_headers`; providers.md); the proxy's answer (backupPathsRoutedElsewhere) none.
+   */
   protected handle(request: SimRequest): SimResponse {
+    const segments = request.segments[0] === 'api' ? request.segments.slice(1) : request.segments;
+    if (this.backupPathsRoutedElsewhere && isBackupPath(segments)) return { status: 404, json: { detail: 'Not found.' } };
+    const answer = this.answer(request);
+    return { ...answer, headers: { ...DANUBE_HEADERS, ...answer.headers } };
+  }
+
+  private answer(request: SimRequest): SimResponse {
     this.settleTasks();
     const { method } = request;
     // The API lives under /api, as on my.erigones.com.
@@ -476,7 +495,7 @@ export class DanubeSimulator extends ProviderSimulator {
     // "GET /task lists pending tasks".
     if (first === 'task' && segments.length === 1 && method === 'GET') return ok([...this.tasks].filter(([, task]) => !task.done && !task.revoked).map(([id]) => id));
     if (first !== 'vm') return notFound('Not found');
-    if (this.backupsSwitchedOff && (second === 'define' ? third === 'backup' : third === 'backup' || (third === 'define' && fourth === 'backup'))) return notFound('Not found.');
+    if (this.backupsSwitchedOff && isBackupPath(segments)) return notFound('Not found');
     if (segments.length === 1 && method === 'GET') {
       if (this.forbidsVmList) return forbidden('You do not have permission to perform this action.');
       if (this.rotatesVmList && this.vms.length > 1) this.vms.push(this.vms.shift() as Row);
@@ -869,6 +888,16 @@ const storedPath = (backup: Row, vm: Row | undefined): string =>
 const taskId = () => `1e1-${randomUUID()}`;
 const ok = (result: unknown): SimResponse => ({ status: 200, json: { status: 'SUCCESS', result, task_id: taskId() } });
 const notFound = (detail: string): SimResponse => ({ status: 404, json: { detail } });
+
+/** The headers of Danube's own answers: its version, the user, the datacenter (esdc-ce's api/response.py). */
+const DANUBE_HEADERS: Readonly<Record<string, string>> = { es_version: '4.5.0', es_username: DANUBE_SIM_USER, es_dc: 'main' };
+
+/** The backup views' paths (`/vm/define/backup`, `/vm/{h}/define/backup[/{name}]`, `/vm/{h}/backup[/{name}]`), which esdc-ce guards by VMS_VM_BACKUP_ENABLED. */
+function isBackupPath(segments: readonly string[]): boolean {
+  const [first, second, third, fourth] = segments;
+  if (first !== 'vm') return false;
+  return second === 'define' ? third === 'backup' : third === 'backup' || (third === 'define' && fourth === 'backup');
+}
 const forbidden = (detail: string): SimResponse => ({ status: 403, json: { detail } });
 /** Stand-ins for DRF's Slovak catalogue: what matters is that they are not the English words. */
 const SLOVAK = {
