@@ -10,7 +10,8 @@ import { DEFAULT_BACKUP_GIVE_UP_MS, type ZstackConfig } from './config.js';
 import { chunkForUrl, groupBackups, isUserVm, isVolumeOnlyBackup, mapInstance } from './mapper.js';
 import { backupOfExpiredCreate, expiredCreateStatus } from './expired-create.js';
 import { storeOfBackup, storesToDeleteFrom } from './backup-storage.js';
-import { MissingResourceAnswer, isExpiredJobAnswer, isResourceNotFound } from './not-found.js';
+import { MissingResourceAnswer, isExpiredJobAnswer, isResourceNotFound, isZstackOwnError, jobPollNotFound } from './not-found.js';
+import { ExpiredJobAnswers } from './expired-job-answers.js';
 import { TIMED_OUT_REVERT, isTimeout } from './timed-out-job.js';
 import { unrevertableBackup } from './revertable-backup.js';
 import { checkJobAnswer, readFromJob } from './answered-job.js';
@@ -227,6 +228,9 @@ export class ZstackAdapter extends BaseAdapter {
    */
   private readonly vmListsRead = new WeakMap<UpstreamScope, ReadonlyArray<Record<string, unknown>>>();
 
+  /** Whether each job poll's 404 was ZStack's own (expired-job-answers.ts). */
+  private readonly expiredJobAnswers = new ExpiredJobAnswers();
+
   /**
    * The user VM rows naming any of these root volumes: the request's whole VM list where it read
    * one, else ZStack's answer to `rootVolumeUuid?=` (one query, split only by URL length). Read
@@ -416,9 +420,16 @@ export class ZstackAdapter extends BaseAdapter {
 
   async getOperation(ref: OperationRef, scope: UpstreamScope): Promise<Operation> {
     const jobUuid = jobOf(ref);
-    const response = await this.client.call({ method: 'GET', path: `/api-jobs/${encodeURIComponent(jobUuid)}`, operation: 'api-jobs.get', passStatuses: [404], readsError: true, ownNotFound: isExpiredJobAnswer }, scope);
-    // "404 with "the job has been expired"" carries an error body too: expiry is judged first.
-    if (response.status === 404) return this.expired(ref, jobUuid, scope);
+    // ZStack's words, or its JSON error (a node that writes the expiry so): its own answer about the job.
+    const ownNotFound = (body: unknown, text: string): boolean => this.expiredJobAnswers.heard(jobUuid, isExpiredJobAnswer(body, text) || isZstackOwnError(body));
+    const response = await this.client.call({ method: 'GET', path: `/api-jobs/${encodeURIComponent(jobUuid)}`, operation: 'api-jobs.get', passStatuses: [404], readsError: true, ownNotFound }, scope);
+    // "404 with "the job has been expired"" carries an error body too: expiry is judged first. Any
+    // other 404 (a proxy's or web server's page) says nothing of the job: the poll fails, the next asks again.
+    if (response.status === 404) {
+      if (this.expiredJobAnswers.said(jobUuid)) return this.expired(ref, jobUuid, scope);
+      this.upstream.answeredByAnotherServer();
+      throw jobPollNotFound(this.account.id);
+    }
     checkJobAnswer(ref, response.body, this.account.id);
     return readFromJob(await this.answeredJob(ref, jobUuid, response, scope));
   }

@@ -130,7 +130,8 @@ export class ZstackClient {
       operation: call.operation,
       ...(call.passStatuses ? { passStatuses: call.passStatuses } : {}),
       // ZStack's JSON error is its own answer at any call; the caller's test adds plain words it knows (the expired job's).
-      ownNotFound: (body: unknown, text: string) => isZstackOwnError(body) || call.ownNotFound?.(body, text) === true,
+      // The caller's test first: a job poll keeps each 404's verdict (expired-job-answers.ts).
+      ownNotFound: (body: unknown, text: string) => call.ownNotFound?.(body, text) === true || isZstackOwnError(body),
       passErrorBody: isZstackErrorAnswer,
       scope,
     });

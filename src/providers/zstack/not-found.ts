@@ -48,6 +48,16 @@ const EXPIRED_JOB_WORDS = 'the job has been expired';
 export const isExpiredJobAnswer = (_body: unknown, text: string): boolean => text.length < 64 && text.trim().toLowerCase() === EXPIRED_JOB_WORDS;
 
 /**
+ * A job poll answered 404 in neither ZStack's words for an expired job nor its JSON error: a proxy's
+ * or web server's page, which says nothing of the job. Read as expired, a restore was FAILED "the
+ * provider no longer knows this job" and a delete SUCCEEDED by its backup's absence while ZStack was
+ * never asked. The poll fails; the next asks again.
+ */
+export function jobPollNotFound(provider: string): GatewayError {
+  return providerError(provider, `provider ${provider} answered the job's poll 404 without ZStack's words for an expired job (a proxy's or web server's page): the job's state is unknown; check the account's url in the config and any proxy in front of ZStack, then ask again`, 'HTTP_404');
+}
+
+/**
  * ZStack's error codes: its ErrorCode enums written `<PREFIX>.<number>` (SysErrors' "SYS.%s",
  * `SYS.1003`; IdentityErrors' `ID.1001`; the API docs' own example `SYS.1000`).
  */
