@@ -174,7 +174,7 @@ export class ZstackAdapter extends BaseAdapter {
   }
 
   async listInstances(scope: UpstreamScope): Promise<Instance[]> {
-    const rows = (await this.query('/vm-instances', [], PAGE_SIZE, 'vm-instances.query', scope)).filter(isUserVm);
+    const rows = (await this.query('/vm-instances', [], PAGE_SIZE, 'vm-instances.query', scope, true)).filter(isUserVm);
     this.rememberVmRows(rows, scope);
     if (scope.requestId !== undefined) this.vmListsRead.set(scope, rows);
     return mapReadableRows(rows, (row) => mapInstance(this.account.id, row), { provider: this.account.id, list: 'instances', instanceNativeId: null }, scope);
@@ -679,7 +679,8 @@ export class ZstackAdapter extends BaseAdapter {
    * whatever the node sends: the client gets one of these typed errors, never a
    * list cut short at the bound.
    */
-  private async query(path: string, conditions: string[], pageSize: number, operation: string, scope: UpstreamScope): Promise<Array<Record<string, unknown>>> {
+  /** `instanceList`: the account's whole VM list, whose 404 is the url's mistake whatever its body (ZstackCall.instanceList). */
+  private async query(path: string, conditions: string[], pageSize: number, operation: string, scope: UpstreamScope, instanceList = false): Promise<Array<Record<string, unknown>>> {
     const rows: Array<Record<string, unknown>> = [];
     const seen = new Set<unknown>();
     /** Rows the answers held, repeats included: the next page's `start`, and what `total` counts. */
@@ -693,7 +694,7 @@ export class ZstackAdapter extends BaseAdapter {
     for (;;) {
       const start = received > 0 && overlapping ? received - PAGE_OVERLAP : received;
       const search = new URLSearchParams([...conditions.map((condition) => ['q', condition] as [string, string]), ['sort', QUERY_ORDER], ['start', String(start)], ['limit', String(pageSize)], ['replyWithCount', 'true']]).toString();
-      const response = await this.client.call({ method: 'GET', path, search, operation }, scope);
+      const response = await this.client.call({ method: 'GET', path, search, operation, ...(instanceList ? { instanceList } : {}) }, scope);
       const body = (response.body ?? {}) as Inventories;
       // ZStack's queries always answer with an inventories array: without one, "none" would be a guess
       // (and, cached, a backup list emptied by a proxy's or a broken node's answer).

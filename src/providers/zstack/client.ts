@@ -33,6 +33,15 @@ export interface ZstackCall {
   readsError?: boolean;
   /** A 404 that is ZStack's own answer besides its JSON error (isZstackOwnError), not the url's mistake (UpstreamRequest.ownNotFound): the job poll's expired job. */
   ownNotFound?: (body: unknown, text: string) => boolean;
+  /**
+   * The account's whole VM list. Its 404 is the url's mistake whatever its body, as Danube's and
+   * OnApp's is (a query answers 200, or 503 with ZStack's error: providers.md): never ZStack's own
+   * answer, whose JSON error would bring health back to UP, and NOT_FOUND for the gateway to name the
+   * url (instance-list-not-found.ts). Read as a single resource's 404, a list answered with ZStack's
+   * JSON error read PROVIDER_ERROR with that error's code and health UP, and a web server's page kept
+   * health UP too.
+   */
+  instanceList?: boolean;
 }
 
 /**
@@ -107,6 +116,7 @@ export class ZstackClient {
     const passed = call.passStatuses?.includes(status) ?? false;
     // 401/403 always; a 404 unless passed; any other refusal unless passed or read by the caller itself (job polls).
     const refused = status === 401 || status === 403 || (status === 404 && !passed) || (status >= 400 && !passed && !(call.readsError && hasZstackError(body)));
+    if (refused && status === 404 && call.instanceList === true) throw new GatewayError('NOT_FOUND', NOT_FOUND_AT_PROVIDER(), { provider: this.upstream.providerId, providerCode: 'HTTP_404' });
     if (refused) throw status === 404 ? notFoundAnswer(this.upstream, body, call) : statusError(this.upstream, status, body, ZSTACK_ERRORS);
     // "error ... If not null, the operation failed. This field is null when the operation succeeds" (ZStack API docs): whatever the status.
     if (response.status < 300 && !call.readsError && hasZstackError(response.body)) throw zstackError(this.upstream, response.body);
@@ -129,9 +139,9 @@ export class ZstackClient {
       ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
       operation: call.operation,
       ...(call.passStatuses ? { passStatuses: call.passStatuses } : {}),
-      // ZStack's JSON error is its own answer at any call; the caller's test adds plain words it knows (the expired job's).
+      // ZStack's JSON error is its own answer at any call but the instance list; the caller's test adds plain words it knows (the expired job's).
       // The caller's test first: a job poll keeps each 404's verdict (expired-job-answers.ts).
-      ownNotFound: (body: unknown, text: string) => call.ownNotFound?.(body, text) === true || isZstackOwnError(body),
+      ...(call.instanceList === true ? {} : { ownNotFound: (body: unknown, text: string) => call.ownNotFound?.(body, text) === true || isZstackOwnError(body) }),
       passErrorBody: isZstackErrorAnswer,
       scope,
     });

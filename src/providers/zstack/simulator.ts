@@ -240,6 +240,14 @@ export class ZstackSimulator extends ProviderSimulator {
    */
   beforeQuery: ((route: string, params: URLSearchParams) => void) | null = null;
 
+  /**
+   * The VM list (a `vm-instances` query without a condition) answered 404 with this error in ZStack's
+   * JSON shape: not ZStack's way with a query ("200, or 503 with {"error":…}", providers.md), but what
+   * a url at the wrong place may answer (another node's route, a gateway in front that writes ZStack's
+   * shape). Lookups by uuid answer as ever.
+   */
+  vmListNotFound: { code: string; description: string } | null = null;
+
   /** The next query fails as ZStack documents: "503 with {"error":…}". */
   failNextQuery: { code: string; description: string } | null = null;
 
@@ -436,6 +444,7 @@ export class ZstackSimulator extends ProviderSimulator {
       return { status: 404, json: { error } };
     }
     if (request.method === 'GET' && (route === 'vm-instances' || route === 'volume-backups')) this.beforeQuery?.(route, request.query);
+    if (request.method === 'GET' && route === 'vm-instances' && this.vmListNotFound && !request.query.has('q')) return { status: 404, json: { error: this.vmListNotFound } };
     if (request.method === 'GET' && route === 'vm-instances') return query(this.vms, request.query, this.queryStyle());
     if (request.method === 'GET' && route === 'volume-backups') {
       const params = this.ignoresVmFilter ? withoutVmConditions(request.query) : request.query;
