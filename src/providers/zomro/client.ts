@@ -103,7 +103,10 @@ export class ZomroClient {
     let refusedRight = false;
     /** Set when this request renewed the session because a keepalive could not tell (see isAlive). */
     let renewedOnDoubt = false;
+    /** Set while the last keepalive asked got no answer, its session read as dead on doubt alone. */
+    let keepaliveCouldNotTell = false;
     const alive = async (): Promise<boolean> => {
+      keepaliveCouldNotTell = false;
       try {
         const live = await this.keepalive.alive(sentWith, scope);
         this.refusedAfterDoubt.clear();
@@ -113,6 +116,7 @@ export class ZomroClient {
         // The session this request's own doubt brought was refused too: a login cannot help `func`.
         if (renewedOnDoubt) this.refusedAfterDoubt.add(func);
         renewedOnDoubt = true;
+        keepaliveCouldNotTell = true;
         return false;
       }
     };
@@ -130,6 +134,11 @@ export class ZomroClient {
       if (isAuthError(error) && !refusedRight) await sessionDead(doc);
       // A fixed token refused as dead (not a right the account lacks): nothing can renew it but the operator.
       if (!this.session && isAuthError(error) && !refusedRight) this.upstream.credentialsRefused();
+      // A session refused right after a fresh login, BILLmanager saying so (`auth`, or a keepalive that
+      // answered it dead): the account logs in but may use nothing, so health says the credentials are
+      // refused. The login's answer had read UP (a login succeeding ends any other failure), and
+      // nothing after it said otherwise. Not on a keepalive that could not tell.
+      if (this.session && isAuthError(error) && !refusedRight && !keepaliveCouldNotTell) this.upstream.callRefused();
       const mapped = scrubbedError(this.upstream.secrets, this.mapWireError(error, func, refusedRight));
       // Reads are the calls marked idempotent (list funcs are form POSTs too).
       throw idempotent ? refusedRead(mapped) : mapped;
@@ -152,8 +161,9 @@ export class ZomroClient {
         login,
         operation,
         scope,
-        // A login's refusal is the login's to say (loginRefused), as its answer is.
-        ...(login ? {} : { refusedInBody: refusesSession }),
+        // A login's refusal is the login's to say (refusedLogin), as its answer is: its 200 with
+        // `doc.error` is no login answered, or health read UP before the refusal was read.
+        refusedInBody: login ? holdsError : refusesSession,
       });
     } catch (error) {
       // A page that is not JSON (a web server's HTML) at the url; malformed JSON may be BILLmanager's own, cut short.
@@ -233,6 +243,13 @@ const isAuthError = (error: ZomroWireError | null): error is ZomroWireError => e
 
 /** An answer that is BILLmanager's `access` or `auth` document: a refused session or token, or a right the account lacks, which the keepalive tells apart. */
 const refusesSession = (body: unknown): boolean => AUTH_TYPES.has(answerErrorType(body)?.toLowerCase() ?? '');
+
+/** Any BILLmanager answer whose `doc.error` is set: a refusal in a 200 (wire.ts reads it so). */
+const holdsError = (body: unknown): boolean => {
+  const doc = (body as { doc?: unknown } | null)?.doc;
+  const error = doc !== null && typeof doc === 'object' ? (doc as { error?: unknown }).error : undefined;
+  return error !== null && typeof error === 'object';
+};
 
 /** A failure of the provider to answer (not of the request: a cancelled one, a spent budget), which says nothing about the session. */
 const cannotTell = (error: unknown): boolean =>

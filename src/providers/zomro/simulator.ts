@@ -85,6 +85,11 @@ export class ZomroSimulator extends ProviderSimulator {
   logins = 0;
   /** Refuse every func=auth as wrong credentials would be refused (a password changed at the panel). */
   refusesLogins = false;
+  /**
+   * Logins succeed, but every session they hand out is refused at once (`access`, and func=keepalive
+   * says so too): a user whose use of the API was taken away in the panel while its password stands.
+   */
+  refusesSessions = false;
   /** The password the user logs in with (func=auth or authinfo): a test changes it as a user does in the panel, and back. */
   accountPassword = ZOMRO_SIM_PASSWORD;
   /** The session id the next func=auth hands out (then random ones again): a panel's own id, in any characters. */
@@ -387,6 +392,7 @@ export class ZomroSimulator extends ProviderSimulator {
   private authorised(form: Map<string, string>): boolean {
     if (form.get('authinfo') === `${ZOMRO_SIM_USER}:${this.accountPassword}`) return true;
     const id = form.get('auth') ?? '';
+    if (this.refusesSessions && id !== ZOMRO_SIM_TOKEN) return false;
     const lastUsed = this.sessions.get(id);
     if (lastUsed === undefined) return false;
     const now = Date.now();
