@@ -77,7 +77,7 @@ export class ProtectionSweep {
     private readonly intervalMs: number,
     private readonly logger: Logger,
   ) {
-    this.keys = sweepKeys(services.providers.all.map((adapter) => adapter.account.id));
+    this.keys = sweepKeys(services.providers.all.map((adapter) => adapter.account));
     const latest = () => this.latest();
     new Gauge({
       name: 'backup_graph_protection_instances',

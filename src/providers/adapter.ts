@@ -13,6 +13,12 @@ export interface ProviderAccount {
   name: string;
   /** IANA zone for schedules and zone-less provider dates. */
   timezone: string;
+  /**
+   * The API's base URL as configured: origin and path alone (the config refuses a `user:password@`,
+   * `?query` or `#fragment`), so it names where the account is, never a credential. The protection
+   * sweep's Redis keys tell deployments apart by it (sweep-keys.ts).
+   */
+  url: string;
 }
 
 /**

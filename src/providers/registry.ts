@@ -127,7 +127,7 @@ export function adapterServicesOver(
 }
 
 export function createAdapter(config: ProviderConfig, deps: AdapterDeps): ProviderAdapter {
-  const account: ProviderAccount = { id: config.id, kind: config.kind, name: config.name ?? config.id, timezone: config.timezone ?? DEFAULT_TIMEZONE };
+  const account: ProviderAccount = { id: config.id, kind: config.kind, name: config.name ?? config.id, timezone: config.timezone ?? DEFAULT_TIMEZONE, url: config.url };
   const upstream = new UpstreamClient({
     providerId: config.id,
     kind: config.kind,

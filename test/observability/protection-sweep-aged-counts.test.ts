@@ -39,7 +39,7 @@ describe('protection sweep: last-known counts older than the objective', () => {
       const carried = await eventually(
         async () => {
           plantedAt = Date.now();
-          await store.set(sweepKeys(['zstack-test']).result, { finishedAt: plantedAt, seconds: 1, providers: [{ id: 'zstack-test', counts, readAt }], failedProviders: ['zstack-test'] }, 60_000);
+          await store.set(sweepKeys(harness.gateway.services.providers.all.map((adapter) => adapter.account)).result, { finishedAt: plantedAt, seconds: 1, providers: [{ id: 'zstack-test', counts, readAt }], failedProviders: ['zstack-test'] }, 60_000);
           await new Promise((resolve) => setTimeout(resolve, 250));
           return metricsOf(harness);
         },

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sweepKeys } from '../../src/observability/sweep-keys.js';
+import { sweepKeys, type SweepKeys } from '../../src/observability/sweep-keys.js';
 import { RedisStore } from '../../src/state/redis-store.js';
 import { encodeStored } from '../../src/state/stored-json.js';
 import { eventually, startHarness, withSettings, type Harness } from '../helpers/harness.js';
@@ -17,8 +17,6 @@ import { startRedisProxy, type RedisProxy } from '../helpers/redis-proxy.js';
 const redis = await testRedis();
 afterAll(() => redis.stop());
 
-/** The sweep's keys of the harness's one account. */
-const KEYS = sweepKeys(['zstack-test']);
 
 const FOREIGN: ReadonlyArray<[string, string]> = [
   ['providers not a list', encodeStored({ finishedAt: Date.now(), seconds: 1, providers: 'zstack-test', failedProviders: [] })],
@@ -32,10 +30,13 @@ describe.skipIf(!redis.url)(redisSuite('protection sweep results of another shap
   const prefix = `backup-graph-test:${randomUUID()}:`;
   let harness: Harness;
   let writer: Redis;
+  /** The sweep's keys of the harness's one account (its id, kind and url). */
+  let KEYS: SweepKeys;
 
   beforeAll(async () => {
     // A sweep an hour apart: the test's own writes stay in place while it scrapes.
     harness = await startHarness({ kinds: ['zstack'], store: new RedisStore(redis.url as string, prefix), configure: withSettings({ protection: { sweepIntervalMs: 3_600_000 } }) });
+    KEYS = sweepKeys(harness.gateway.services.providers.all.map((adapter) => adapter.account));
     writer = new Redis(redis.url as string);
     await eventually(() => writer.exists(`${prefix}${KEYS.result}`), (count) => count === 1);
   });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sweepKeys } from '../../src/observability/sweep-keys.js';
+import { sweepKeys, type SweepKeys } from '../../src/observability/sweep-keys.js';
 import { ProtectionSweep } from '../../src/observability/protection-sweep.js';
 import { RedisStore } from '../../src/state/redis-store.js';
 import { encodeStored } from '../../src/state/stored-json.js';
@@ -73,9 +73,9 @@ afterAll(() => redis.stop());
 
 describe.skipIf(!redis.url)(redisSuite('protection sweep: last-known counts across replicas (Redis)', redis), () => {
   const prefix = `backup-graph-test:${randomUUID()}:`;
-  /** The sweep's keys of the harness's one account. */
-  const keys = sweepKeys(['zstack-test']);
-  const resultKey = `${prefix}${keys.result}`;
+  /** The sweep's keys of the harness's one account (its id, kind and url). */
+  let keys: SweepKeys;
+  let resultKey = '';
   let harness: Harness;
   let raw: Redis;
 
@@ -83,6 +83,8 @@ describe.skipIf(!redis.url)(redisSuite('protection sweep: last-known counts acro
     raw = new Redis(redis.url as string);
     // No sweep of the gateway's own: the test's two replicas sweep when it ticks them.
     harness = await startHarness({ kinds: ['zstack'], store: new RedisStore(redis.url as string, prefix) });
+    keys = sweepKeys(harness.gateway.services.providers.all.map((adapter) => adapter.account));
+    resultKey = `${prefix}${keys.result}`;
   });
   afterAll(async () => {
     await raw?.del(resultKey, `${prefix}${keys.lease}`);

@@ -27,7 +27,7 @@ describe('rowsOfVm, backupsOfVm', () => {
 });
 
 describe('foreignRowsLog', () => {
-  const account = (id: string): ProviderAccount => ({ id, kind: 'zomro', name: `Account ${id}`, timezone: 'UTC' });
+  const account = (id: string): ProviderAccount => ({ id, kind: 'zomro', name: `Account ${id}`, timezone: 'UTC', url: 'https://api.zomro.example/' });
 
   function logged() {
     const lines: Array<Record<string, unknown>> = [];

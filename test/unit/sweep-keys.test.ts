@@ -1,12 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { sweepKeys } from '../../src/observability/sweep-keys.js';
+import { sweepKeys, type SweptAccount } from '../../src/observability/sweep-keys.js';
+
+const account = (id: string, url = `https://${id}.example/api`, kind = 'zomro'): SweptAccount => ({ id, kind, url });
 
 describe('the protection sweep keys', () => {
   it('are the same for the same accounts in any order, and differ for another set', () => {
-    expect(sweepKeys(['zomro-nl', 'danube-ams'])).toEqual(sweepKeys(['danube-ams', 'zomro-nl']));
-    expect(sweepKeys(['zomro-nl'])).not.toEqual(sweepKeys(['zomro-nl', 'danube-ams']));
+    expect(sweepKeys([account('zomro-nl'), account('danube-ams')])).toEqual(sweepKeys([account('danube-ams'), account('zomro-nl')]));
+    expect(sweepKeys([account('zomro-nl')])).not.toEqual(sweepKeys([account('zomro-nl'), account('danube-ams')]));
     // Ids are joined unambiguously: ["a,b"] is not ["a", "b"].
-    expect(sweepKeys(['a,b'])).not.toEqual(sweepKeys(['a', 'b']));
-    expect(sweepKeys(['zomro-nl']).lease).toMatch(/^protection-sweep:[0-9a-f]{16}:lease$/);
+    expect(sweepKeys([account('a,b', 'https://x.example/')])).not.toEqual(sweepKeys([account('a', 'https://x.example/'), account('b', 'https://x.example/')]));
+    expect(sweepKeys([account('zomro-nl')]).lease).toMatch(/^protection-sweep:[0-9a-f]{16}:lease$/);
+  });
+
+  it("tell apart accounts of one id at other urls or of another kind (another deployment's), but not one url written two ways", () => {
+    expect(sweepKeys([account('panel-1', 'https://prod.example/api')])).not.toEqual(sweepKeys([account('panel-1', 'https://staging.example/api')]));
+    expect(sweepKeys([account('panel-1', 'https://prod.example/api', 'zomro')])).not.toEqual(sweepKeys([account('panel-1', 'https://prod.example/api', 'onapp')]));
+    expect(sweepKeys([account('panel-1', 'https://PROD.example/api/')])).toEqual(sweepKeys([account('panel-1', 'https://prod.example/api')]));
   });
 });
