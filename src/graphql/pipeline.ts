@@ -15,6 +15,7 @@ import { JitExecutor } from './jit-executor.js';
 import { RootRefusals } from './root-refusals.js';
 import { variableCostCheck } from './limits/cost-rule.js';
 import { nullVariablesCheck } from './null-variables.js';
+import { wideVariablesCheck } from './wide-variables.js';
 import { prototypeAliasRule } from './prototype-alias.js';
 import { inheritedVariableNameRule } from './prototype-variable-names.js';
 import { mayDirectSubscriptionRoot, subscriptionRootDirectiveRefusal } from './subscription-root-directives.js';
@@ -101,7 +102,8 @@ export function createRequestPipeline(config: Pick<GatewayConfig, 'introspection
       return errors.length > 0 ? { errors: [...errors] } : { document, source: query };
     },
     introspectionRefusal: introspectionCheck(config.introspection),
-    checkVariables: (document, operationName, variables) => variableCost(schema, document, operationName, variables) ?? nullVariablesCheck(schema, document, operationName, variables),
+    checkVariables: (document, operationName, variables) =>
+      wideVariablesCheck(schema, document, operationName, variables) ?? variableCost(schema, document, operationName, variables) ?? nullVariablesCheck(schema, document, operationName, variables),
     logErrors: (requestId, errors) => logRequestErrors(logger, formatError, requestId, errors),
   };
 }

@@ -17,6 +17,7 @@ import type { GraphQLContext } from '../graphql/context.js';
 import { buildSchema } from '../graphql/schema.js';
 import { costLimitPlugin } from '../graphql/limits/cost-rule.js';
 import { nullVariablesPlugin } from '../graphql/null-variables.js';
+import { wideVariablesPlugin } from '../graphql/wide-variables.js';
 import { jitExecutorForApollo } from '../graphql/jit-executor.js';
 import { createRequestPipeline, errorLogPlugin } from '../graphql/pipeline.js';
 import { introspectionPlugin } from '../graphql/introspection.js';
@@ -343,6 +344,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
       introspectionPlugin(pipeline.introspectionRefusal),
       costLimitPlugin<GraphQLContext>(config.limits),
       nullVariablesPlugin<GraphQLContext>(),
+      wideVariablesPlugin<GraphQLContext>(),
       errorLogPlugin(pipeline),
       // Its own 10 s default would cut a write still running within the configured drain, and the
       // whole drain would outlast the process's own timer, which starts at the signal: the plugin
