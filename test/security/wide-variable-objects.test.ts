@@ -110,6 +110,15 @@ describe('a variable holding an object wider than any input type', () => {
     expect(listings).toBeLessThanOrEqual(4);
   });
 
+  // `_Any` is no input type, but a reference to these entities names its __typename and id, and no more (no @requires).
+  it('refuses an _entities representation of as many names alike, and takes a reference as a router sends it', async () => {
+    const query = 'query($r: [_Any!]!) { _entities(representations: $r) { __typename } }';
+    const wide = await overHttp(query, { r: [{ __typename: 'Provider', id: 'zomro-test', ...wideObject() }] });
+    expect(wide.errors?.map((error) => error.message)).toEqual([`Variable "$r" holds an object of ${NAMES + 2} names, more than any input type has fields (13 at most): send only the fields its type names.`]);
+    const reference = await overHttp(query, { r: [{ __typename: 'Provider', id: harness.providerId('zomro') }] });
+    expect(reference.errors).toBeUndefined();
+  });
+
   it('still takes an input object with its own fields, and one of a few unknown names gets graphql-js\'s words (guard)', async () => {
     const taken = await overHttp('query($f: InstanceFilter) { instances(first: 1, filter: $f) { totalCount } }', { f: { status: ['RUNNING'] } });
     expect(taken.errors).toBeUndefined();
