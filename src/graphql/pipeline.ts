@@ -15,7 +15,7 @@ import { JitExecutor } from './jit-executor.js';
 import { RootRefusals } from './root-refusals.js';
 import { variableCostCheck } from './limits/cost-rule.js';
 import { nullVariablesCheck } from './null-variables.js';
-import { wideVariablesCheck } from './wide-variables.js';
+import { wideVariablesCheck } from './variable-shape.js';
 import { prototypeAliasRule } from './prototype-alias.js';
 import { inheritedVariableNameRule } from './prototype-variable-names.js';
 import { mayDirectSubscriptionRoot, subscriptionRootDirectiveRefusal } from './subscription-root-directives.js';

@@ -17,7 +17,7 @@ import type { GraphQLContext } from '../graphql/context.js';
 import { buildSchema } from '../graphql/schema.js';
 import { costLimitPlugin } from '../graphql/limits/cost-rule.js';
 import { nullVariablesPlugin } from '../graphql/null-variables.js';
-import { wideVariablesPlugin } from '../graphql/wide-variables.js';
+import { wideVariablesPlugin } from '../graphql/variable-shape.js';
 import { jitExecutorForApollo } from '../graphql/jit-executor.js';
 import { createRequestPipeline, errorLogPlugin } from '../graphql/pipeline.js';
 import { introspectionPlugin } from '../graphql/introspection.js';

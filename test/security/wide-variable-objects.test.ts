@@ -53,20 +53,24 @@ describe('a variable holding an object wider than any input type', () => {
     }
   };
 
-  const overHttp = async (query: string, variables: Record<string, unknown>): Promise<Answer> => {
-    const response = await fetch(harness.gateway.graphqlUrl, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  /** The request's payload as JSON text; variables given as text go as they are (deeper than JSON.stringify can write). */
+  const payloadText = (query: string, variables: Record<string, unknown> | string): string =>
+    typeof variables === 'string' ? `{"query":${JSON.stringify(query)},"variables":${variables}}` : JSON.stringify({ query, variables });
+
+  const overHttp = async (query: string, variables: Record<string, unknown> | string): Promise<Answer> => {
+    const response = await fetch(harness.gateway.graphqlUrl, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: payloadText(query, variables) });
     return { status: response.status, ...((await response.json()) as Answer) };
   };
 
   /** One operation on a fresh connection: the `error` message's errors, or the first `next` payload. */
-  const overWebSocket = async (query: string, variables: Record<string, unknown>): Promise<Answer> => {
+  const overWebSocket = async (query: string, variables: Record<string, unknown> | string): Promise<Answer> => {
     const socket = new WebSocket(wsUrl(harness.gateway.graphqlUrl), 'graphql-transport-ws');
     socket.on('error', () => {});
     const answer = new Promise<Answer>((resolve) => {
       socket.on('close', () => resolve({ errors: [{ message: 'closed', extensions: { code: 'CLOSED' } }] }));
       socket.on('message', (data) => {
         const message = JSON.parse(String(data)) as { type: string; payload?: unknown };
-        if (message.type === 'connection_ack') socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query, variables } }));
+        if (message.type === 'connection_ack') socket.send(`{"id":"1","type":"subscribe","payload":${payloadText(query, variables)}}`);
         if (message.type === 'error') resolve({ errors: message.payload as Failure[] });
         if (message.type === 'next') resolve(message.payload as Answer);
       });
@@ -118,6 +122,22 @@ describe('a variable holding an object wider than any input type', () => {
     const reference = await overHttp(query, { r: [{ __typename: 'Provider', id: harness.providerId('zomro') }] });
     expect(reference.errors).toBeUndefined();
   });
+
+  /**
+   * JSON.parse takes any depth: graphql-scalars' DateTime quoted a value 100,000 levels deep with
+   * JSON.stringify, whose recursion ran out of stack, and the answer told the engine's words.
+   */
+  for (const [transport, run] of transports) {
+    it(`refuses a variable nested past a document's nesting limit before a scalar quotes it (${transport})`, async () => {
+      const levels = 100_000;
+      const deep = `{"t":${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}}`;
+      const answer = await run('query($t: DateTime) { backups(first: 1, filter: { createdAfter: $t }) { totalCount } }', deep);
+      expect(answer.errors?.map((error) => [error.extensions.code, error.message])).toEqual([
+        ['BAD_USER_INPUT', 'Variable "$t" nests objects and lists more than 200 deep, deeper than any input type: send a flatter value.'],
+      ]);
+      expect(JSON.stringify(answer)).not.toContain('call stack');
+    });
+  }
 
   it('still takes an input object with its own fields, and one of a few unknown names gets graphql-js\'s words (guard)', async () => {
     const taken = await overHttp('query($f: InstanceFilter) { instances(first: 1, filter: $f) { totalCount } }', { f: { status: ['RUNNING'] } });

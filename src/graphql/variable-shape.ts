@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import { GraphQLError, getOperationAST, isInputObjectType, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { MAX_NESTING } from './limits/nesting.js';
 
 /**
  * A variable holding an object with more names than any input type of the schema has fields,
@@ -8,6 +9,11 @@ import { GraphQLError, getOperationAST, isInputObjectType, type DocumentNode, ty
  * object of 80,000 names in an 870 KB body held the event loop 11 s (HTTP and WebSocket alike,
  * queries, mutations and subscriptions). No such object can be a valid input, so the refusal
  * costs a client nothing it could have had.
+ *
+ * Nor one nesting objects and lists deeper than a document may (MAX_NESTING): JSON.parse takes
+ * 100,000 levels, and graphql-scalars' DateTime quoted such a value with JSON.stringify, whose
+ * recursion ran out of stack: the answer said "Maximum call stack size exceeded". No input type
+ * of the schema nests past a few levels.
  */
 const widestBySchema = new WeakMap<GraphQLSchema, number>();
 
@@ -24,34 +30,40 @@ export function widestInputObject(schema: GraphQLSchema): number {
   return widest;
 }
 
-/** The names of the widest object in `value` past `most` (at any depth, in lists too), or 0. Walked without recursion: JSON may nest deeper than the stack. */
-export function namesPast(value: unknown, most: number): number {
-  const pending: unknown[] = [value];
+/** What makes a value no input type can take: an object of more names than `most`, or nesting past MAX_NESTING. */
+export type Unshapely = { names: number } | { deeper: true };
+
+/** The first object in `value` (at any depth, in lists too) of more names than `most`, or a level past MAX_NESTING; null for neither. Walked without recursion: JSON may nest deeper than the stack. */
+export function unshapely(value: unknown, most: number): Unshapely | null {
+  const pending: Array<{ item: unknown; depth: number }> = [{ item: value, depth: 1 }];
   while (pending.length > 0) {
-    const item = pending.pop();
+    const { item, depth } = pending.pop() as { item: unknown; depth: number };
     if (typeof item !== 'object' || item === null) continue;
+    if (depth > MAX_NESTING) return { deeper: true };
     if (Array.isArray(item)) {
-      for (const entry of item) pending.push(entry);
+      for (const entry of item) pending.push({ item: entry, depth: depth + 1 });
       continue;
     }
     const names = Object.keys(item);
-    if (names.length > most) return names.length;
-    for (const name of names) pending.push((item as Record<string, unknown>)[name]);
+    if (names.length > most) return { names: names.length };
+    for (const name of names) pending.push({ item: (item as Record<string, unknown>)[name], depth: depth + 1 });
   }
-  return 0;
+  return null;
 }
 
-/** The refusal for the first variable of `operation` holding an object wider than any input type, or null. */
+/** The refusal for the first variable of `operation` holding a value no input type can take (unshapely), or null. */
 export function wideVariableRefusal(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>>): GraphQLError | null {
   const most = widestInputObject(schema);
   for (const definition of operation.variableDefinitions ?? []) {
     const name = definition.variable.name.value;
     if (!Object.hasOwn(variables, name)) continue;
-    const names = namesPast(variables[name], most);
-    if (names > 0) {
-      const message = `Variable "$${name}" holds an object of ${names} names, more than any input type has fields (${most} at most): send only the fields its type names.`;
-      return new GraphQLError(message, { nodes: definition, extensions: { code: 'BAD_USER_INPUT' } });
-    }
+    const found = unshapely(variables[name], most);
+    if (found === null) continue;
+    const message =
+      'names' in found
+        ? `Variable "$${name}" holds an object of ${found.names} names, more than any input type has fields (${most} at most): send only the fields its type names.`
+        : `Variable "$${name}" nests objects and lists more than ${MAX_NESTING} deep, deeper than any input type: send a flatter value.`;
+    return new GraphQLError(message, { nodes: definition, extensions: { code: 'BAD_USER_INPUT' } });
   }
   return null;
 }
