@@ -105,7 +105,7 @@ describe("a newcomer's config mistakes", () => {
     const path = file(['providers:', ...account('"${ZOMRO_URL}"').map((line) => line.replace('"zomro-secret-token-xyz"', '"${ZOMRO_TOKEN}"')), 'clients:', '  - { name: ops, key: "${OPS_KEY}", roles: [admin] }']);
     expect(problemsOf(path, { Zomro_Url: 'https://api.zomro.example/', ZOMRO_TOKN: 'zomro-secret-token-xyz', OPS_KEY_FIEL: '/run/secrets/ops' })).toEqual([
       'providers[0].url (account zomro-nl): environment variable ZOMRO_URL is not set (Zomro_Url is set: names are case-sensitive, write ZOMRO_URL): set it, or set ZOMRO_URL_FILE to a file that holds the value',
-      'providers[0].auth.token (account zomro-nl): environment variable ZOMRO_TOKEN is not set (ZOMRO_TOKN is set: did you mean ZOMRO_TOKEN?): set it, or set ZOMRO_TOKEN_FILE to a file that holds the value',
+      'providers[0].auth.token (account zomro-nl): environment variable ZOMRO_TOKEN is not set (ZOMRO_TOKN is set: one of the two names is misspelt; write ${ZOMRO_TOKN} here, or rename the variable to ZOMRO_TOKEN): set it, or set ZOMRO_TOKEN_FILE to a file that holds the value',
       'clients[0].key (client ops): environment variable OPS_KEY is not set (OPS_KEY_FIEL is set: did you mean OPS_KEY_FILE?): set it, or set OPS_KEY_FILE to a file that holds the value',
     ]);
     // guard: a variable of a token's form is not named, and an unrelated one is not taken for it
