@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
-import { isAbsolute } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { noteSecretFileMode } from './secret-file-modes.js';
 
 /**
@@ -42,7 +42,7 @@ export function envValue(name: string, env: NodeJS.ProcessEnv): EnvValue | undef
   if (file === undefined) return undefined;
   const read = readSecretFile(file);
   if ('stat' in read) noteSecretFileMode(fileVariable, file, shownPath(file), read.stat, env.CREDENTIALS_DIRECTORY);
-  if ('problem' in read) return { problem: `cannot read ${fileVariable} (${shownPath(file)}): ${read.problem}${nextStep(read.problem, name, fileVariable)}` };
+  if ('problem' in read) return { problem: `cannot read ${fileVariable} (${shownPath(file)}): ${read.problem}${nextStep(read.problem, name, fileVariable, file, env)}` };
   // A mark of the encoding, not of the secret: kept, a password was sent with it and refused, with nothing pointing at it.
   const text = read.value.startsWith(BYTE_ORDER_MARK) ? read.value.slice(BYTE_ORDER_MARK.length) : read.value;
   const value = text.replace(/\r?\n$/, '');
@@ -51,9 +51,19 @@ export function envValue(name: string, env: NodeJS.ProcessEnv): EnvValue | undef
   return { value };
 }
 
-/** A missing file's next step: "no such file" alone left a reader of the plain-host steps with none. Both set is refused, hence "unset". */
-function nextStep(problem: string, name: string, fileVariable: string): string {
-  return problem === NO_SUCH_FILE ? `: write the value into it, or unset ${fileVariable} and set ${name}` : '';
+/**
+ * A missing file's next step: "no such file" alone left a reader of the plain-host steps with none.
+ * Both set is refused, hence "unset". A relative path where `npm start` was typed in another
+ * directory than the one npm runs the gateway in (npm names it INIT_CWD) is most likely the file
+ * beside the shell: "write the value into it" had a newcomer write a second copy of a file that was there.
+ */
+function nextStep(problem: string, name: string, fileVariable: string, file: string, env: NodeJS.ProcessEnv): string {
+  if (problem !== NO_SUCH_FILE) return '';
+  const startedIn = env.INIT_CWD;
+  if (!isAbsolute(file) && startedIn !== undefined && startedIn !== '' && resolve(startedIn) !== process.cwd()) {
+    return `; npm runs the gateway in ${process.cwd()}, not in ${startedIn} where npm was started: give ${fileVariable} an absolute path, or one from ${process.cwd()}`;
+  }
+  return `: write the value into it, or unset ${fileVariable} and set ${name}`;
 }
 
 /** An absolute path (or none) as it is; a relative one (read from the working directory) unquoted. */

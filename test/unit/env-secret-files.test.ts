@@ -96,6 +96,14 @@ describe('envValue: NAME or NAME_FILE', () => {
     expect(problemOf(missing)).toBe(`cannot read TOKEN_FILE (${missing}): no such file: write the value into it, or unset TOKEN_FILE and set TOKEN`);
   });
 
+  it('a relative NAME_FILE not found where npm was started in another directory: says where npm runs the gateway, not "write the value into it"', () => {
+    const startedIn = join(process.cwd(), 'docs');
+    const read = envValue('TOKEN', { TOKEN_FILE: SECRET, INIT_CWD: startedIn });
+    expect(read).toEqual({ problem: `cannot read TOKEN_FILE (a relative path, not quoted as it may be the secret itself; read from ${process.cwd()}): no such file; npm runs the gateway in ${process.cwd()}, not in ${startedIn} where npm was started: give TOKEN_FILE an absolute path, or one from ${process.cwd()}` });
+    // guard: started where the gateway runs, the file is simply missing
+    expect(envValue('TOKEN', { TOKEN_FILE: SECRET, INIT_CWD: process.cwd() })).toEqual({ problem: expect.stringMatching(/: no such file: write the value into it, or unset TOKEN_FILE and set TOKEN$/) });
+  });
+
   it('a relative NAME_FILE is never quoted (a secret put there by mistake reads as one); the working directory is', () => {
     expect(problemOf(SECRET)).toBe(`cannot read TOKEN_FILE (a relative path, not quoted as it may be the secret itself; read from ${process.cwd()}): no such file: write the value into it, or unset TOKEN_FILE and set TOKEN`);
   });
