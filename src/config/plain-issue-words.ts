@@ -25,6 +25,8 @@ export function plainIssueWords(issue: z.core.$ZodRawIssue): string | undefined 
     if (wanted === undefined) return undefined;
     // A list item is `-` with nothing after it, a key `key:` with nothing after its colon.
     if (issue.input === null) return `has no value (nothing after its ${typeof issue.path?.at(-1) === 'number' ? '"-"' : 'colon'}): write ${wanted}`;
+    const asPort = issue.expected === 'object' ? portAsSection(issue.input, issue.path) : undefined;
+    if (asPort !== undefined) return asPort;
     const asList = issue.expected === 'array' ? wordsAsList(issue.input) : undefined;
     if (asList !== undefined) return `must be a list: write ${asList} (or one "- item" a line)`;
     return `must be ${wanted}`;
@@ -52,4 +54,17 @@ function wordsAsList(input: unknown): string | undefined {
   if (typeof input !== 'string') return undefined;
   const words = input.split(',').map((word) => word.trim());
   return words.every(isPlainWord) ? `[${words.join(', ')}]` : undefined;
+}
+
+/** The top-level sections whose one everyday key is `port`. */
+const PORT_SECTIONS: ReadonlySet<PropertyKey> = new Set(['listen', 'admin']);
+
+/**
+ * `listen: 4000` (the port written as the section) shown as the section to write, `{ port: 4000 }`:
+ * "must be keys and values" left a newcomer to find which key the number belongs to. A port is
+ * no secret, and only a whole number from 0 to 65535 is shown.
+ */
+function portAsSection(input: unknown, path: readonly PropertyKey[] | undefined): string | undefined {
+  if (path?.length !== 1 || !PORT_SECTIONS.has(path[0]!) || typeof input !== 'number' || !Number.isInteger(input) || input < 0 || input > 65535) return undefined;
+  return `must be keys and values: write ${String(path[0])}: { port: ${input} } (the port is one of its keys, beside host)`;
 }

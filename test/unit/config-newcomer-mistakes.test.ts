@@ -32,6 +32,16 @@ const problemsOf = (path: string, env: NodeJS.ProcessEnv = {}): string[] => {
 const account = (url: string): string[] => ['  - id: zomro-nl', '    kind: zomro', `    url: ${url}`, '    timezone: UTC', '    auth: { token: "zomro-secret-token-xyz" }'];
 
 describe("a newcomer's config mistakes", () => {
+  it('a port written as its section (`listen: 4000`): says to write { port: 4000 }', () => {
+    const path = file(['listen: 4000', 'admin: 9465', 'providers:', ...account('https://api.zomro.example/'), 'clients:', CLIENT]);
+    expect(problemsOf(path)).toEqual([
+      'listen: must be keys and values: write listen: { port: 4000 } (the port is one of its keys, beside host)',
+      'admin: must be keys and values: write admin: { port: 9465 } (the port is one of its keys, beside host)',
+    ]);
+    // guard: anything else where a section goes keeps the general words
+    expect(problemsOf(file(['listen: true', 'providers:', ...account('https://api.zomro.example/'), 'clients:', CLIENT]))).toEqual(['listen: must be keys and values (key: value, or { key: value })']);
+  });
+
   it('a key indented one space further than the one above: says to indent the block alike', () => {
     const path = file(['providers:', '  - id: zomro-nl', '    kind: zomro', '     url: https://api.zomro.example/', '    auth: { token: "zomro-secret-token-xyz" }', 'clients:', CLIENT]);
     expect(problemsOf(path)).toEqual([
