@@ -92,4 +92,16 @@ describe('Base64Edges.widened', () => {
     expect(aligned).toHaveLength(20);
     expect(edges.widened(`a "${aligned}Q" b`, [[6, 23]])).toEqual([[5, 23]]);
   });
+
+  it('takes an edge that is base64\'s own "/" or "_" beside a run of them, each alphabet read as its own', () => {
+    // Four bytes 0xFF: "/////w" ("_____w" URL-safe), the 6th character holding the secret's last 2 bits.
+    // Followed by a fifth 0xFF, that character is "/" ("_"): the secret's bits all the same.
+    const ones = new Base64Edges([Buffer.alloc(4, 0xff)]);
+    expect(Buffer.alloc(5, 0xff).toString('base64')).toBe('//////8=');
+    expect(ones.widened('a "//////8=" b', [[3, 8]])).toEqual([[3, 9]]);
+    expect(ones.widened('a "______8" b', [[3, 8]])).toEqual([[3, 9]]);
+    // Each alphabet's own: "_" after "////" and "/" after "____" are other text.
+    expect(ones.widened('a "/////_8" b', [[3, 8]])).toEqual([[3, 8]]);
+    expect(ones.widened('a "_____/8" b', [[3, 8]])).toEqual([[3, 8]]);
+  });
 });
