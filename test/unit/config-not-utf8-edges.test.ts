@@ -28,3 +28,11 @@ describe('notUtf8TextProblem', () => {
     expect(notUtf8TextProblem(TEXT)).toBeNull();
   });
 });
+
+describe('notUtf8TextProblem, UTF-16 as it arrives', () => {
+  it('calls UTF-16 a text starting with its BOM read as two U+FFFD, and one of big-endian letters (a NUL before each)', () => {
+    expect(notUtf8TextProblem('\ufffd\ufffd#\u0000 \u0000')).toMatch(UTF16);
+    expect(notUtf8TextProblem('\u0000k\u0000e\u0000y\u0000s')).toMatch(UTF16);
+    expect(notUtf8TextProblem('\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000')).toMatch(NUL);
+  });
+});

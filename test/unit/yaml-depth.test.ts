@@ -45,3 +45,14 @@ describe('tooDeeplyNested (lists and mappings inside one another, counted off th
     expect(refusedAt(`a: "${'['.repeat(100_000)}"\nb: '${'{'.repeat(1_000)}'\n# ${'['.repeat(1_000)}`)).toBeUndefined();
   });
 });
+
+describe('tooDeeplyNested on a document with nothing in it, or a key left out', () => {
+  it('passes an empty document and an item with no key (YAML reports those, or reads them null)', () => {
+    // Mutation testing (2026-12-07): each of these threw a TypeError with the document's value or the empty key read as a token.
+    for (const text of ['---\n', 'a: 1\n---\n', '# only a comment\n', ': v\n', '? \n: v\n', '{ : v }', '[a, : b]']) expect(tooDeeplyNested(text), JSON.stringify(text)).toBeUndefined();
+  });
+
+  it('says how deep, how deep a config goes, and what to look for', () => {
+    expect(TOO_DEEP).toBe('lists and mappings are nested deeper than 64 levels here (by [ and { or by indenting), where a config needs six at most: look for a [ or { left unclosed');
+  });
+});
