@@ -26,4 +26,9 @@ describe('nearVariable at its bounds', () => {
     expect(nearVariable('ZOMRO_TOKEN', { ZOMRO_TOKEZ: 'a', ZOMRO_TOKEM: 'b' })).toBe('ZOMRO_TOKEM is set: did you mean ZOMRO_TOKEN?');
     expect(nearVariable('ZOMRO_TOKEN', { ZOMRO_TOKEM: 'b', ZOMRO_TOKEZ: 'a' })).toBe('ZOMRO_TOKEM is set: did you mean ZOMRO_TOKEN?');
   });
+
+  it('names no variable whose name has no plain word\'s form, however near (a token exported as a name is not quoted)', () => {
+    expect(nearVariable('ZOMRO_TOKEN', { ZoMrO_ToKeN: 'a' })).toBeUndefined();
+    expect(nearVariable('ZOMRO_TOKEN', { ZoMrO_ToKeN: 'a', Zomro_Token: 'b' })).toBe('Zomro_Token is set: names are case-sensitive, write ZOMRO_TOKEN');
+  });
 });
