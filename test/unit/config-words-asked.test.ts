@@ -23,7 +23,8 @@ describe('entryKeyAtTop', () => {
 
 describe('shownEnvSetting', () => {
   it('quotes numbers (with a unit, a sign, a fraction, an exponent, hex), words and lists of them', () => {
-    for (const value of ['8080', '-1', '+2.5', '.5', '30s', '1.5e3ms', '2E-3', '0x1F', 'info', 'Info', 'json', '1, 2,3', 'a.example.com']) {
+    // A sign keeps a number from passing as a word (`-1.25` is no plain word): the number's own form must take it.
+    for (const value of ['8080', '-1', '+2.5', '.5', '30s', '1.5e3ms', '2E-3', '0x1F', 'info', 'Info', 'json', '1, 2,3', 'a.example.com', '-1.25', '-.25', '-1e+3', '-1e10', '2, -1', '8080, info']) {
       expect(shownEnvSetting('X', value), value).toBe(`X=${value}`);
     }
   });
@@ -52,11 +53,11 @@ describe('textWhereNumberGoes', () => {
   });
 
   it('asks for true or false where the text is no boolean', () => {
-    for (const written of ['yes', 'on', '1', '']) expect(textWhereNumberGoes('boolean', ['allowAnonymous'], written), written).toBe('must be true or false');
+    for (const written of ['yes', 'on', '1', '', 'not true', 'trueish']) expect(textWhereNumberGoes('boolean', ['allowAnonymous'], written), written).toBe('must be true or false');
   });
 
   it('asks for the value without quotes where the text is one, a port\'s words its own', () => {
-    for (const written of ['2', ' -1.5e3 ', '.5', '3.']) expect(textWhereNumberGoes('number', ['limits', 'maxDepth'], written), written).toBe('must be a number, written without quotes (a ${NAME} always gives a string)');
+    for (const written of ['2', ' -1.5e3 ', '.5', '.25', '3.', '1e+3', '1e10']) expect(textWhereNumberGoes('number', ['limits', 'maxDepth'], written), written).toBe('must be a number, written without quotes (a ${NAME} always gives a string)');
     expect(textWhereNumberGoes('boolean', ['allowAnonymous'], ' TRUE ')).toBe('must be a boolean, written without quotes (a ${NAME} always gives a string)');
     for (const path of [['listen', 'port'], ['admin', 'port']]) {
       expect(textWhereNumberGoes('number', path, '8080'), path.join('.')).toBe('must be a number, written without quotes, or one ${NAME} and nothing else (read as the port)');

@@ -34,6 +34,8 @@ describe('withUnclosedBracketHint', () => {
 
   it('leaves other errors as they are: not at the end, not syntax, no query at hand, every bracket closed, a query the lexer refuses', () => {
     expect(hinted('{ a } }')).toBe(syntaxError('{ a } }').message);
+    // A bracket open where the error is not the query's end: not that bracket's fault.
+    expect(hinted('{ a { b ! }')).toBe(syntaxError('{ a { b ! }').message);
     expect(withUnclosedBracketHint('Cannot query field "x" on type "Query". found <EOF>', syntaxError('{ a {'))).toBe('Cannot query field "x" on type "Query". found <EOF>');
     expect(withUnclosedBracketHint('Syntax Error: Expected Name, found <EOF>.', new Error('no source'))).toBe('Syntax Error: Expected Name, found <EOF>.');
     expect(withUnclosedBracketHint('Syntax Error: Expected Name, found <EOF>.', null)).toBe('Syntax Error: Expected Name, found <EOF>.');
