@@ -248,6 +248,13 @@ export class ZstackSimulator extends ProviderSimulator {
    */
   vmListNotFound: { code: string; description: string } | null = null;
 
+  /**
+   * An expired job's poll answered 404 with this error in ZStack's JSON shape, not the REST server's
+   * plain words: a node that writes the expiry so, which the gateway reads as ZStack's own answer
+   * about the job (expired-job-answers.ts), as it reads the words.
+   */
+  expiredJobError: { code: string; description: string } | null = null;
+
   /** The next query fails as ZStack documents: "503 with {"error":…}". */
   failNextQuery: { code: string; description: string } | null = null;
 
@@ -588,7 +595,7 @@ export class ZstackSimulator extends ProviderSimulator {
   private job(jobUuid: string): SimResponse {
     const job = this.jobs.get(jobUuid);
     // ZStack's REST server writes this one as plain text, not as its JSON error.
-    if (!job || job.expired) return { status: 404, text: 'the job has been expired' };
+    if (!job || job.expired) return this.expiredJobError ? { status: 404, json: { error: this.expiredJobError } } : { status: 404, text: 'the job has been expired' };
     // RestServer.handleJobQuery: a job still processing is a 202 with an empty ApiResponse, `{}`
     // (an empty body from a node older than November 2018: emptyResultsBare).
     if (Date.now() < job.doneAt) return this.answer(202, {});
