@@ -105,8 +105,9 @@ export class HttpDrain {
 
   /**
    * Notes what Apollo's drain is about to cut, and answers each whose answer has not begun (a
-   * 503 with `Connection: close`): Apollo's drain then ends its connection after the answer, not
-   * in its place.
+   * 503 with `Connection: close`, or without it where a request came behind it on its connection:
+   * drain-cut-answer.ts): Apollo's drain then ends its connection after the answers, not in their
+   * place.
    */
   private cutRunning(): void {
     this.runningAtGraceEnd = [...this.inFlight];
