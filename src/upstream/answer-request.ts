@@ -3,7 +3,7 @@ import { util, type Dispatcher } from 'undici';
 import type { AnswerBytesBudget, AnswerHold } from './answer-bytes.js';
 import { ResponseTooLargeError, answerText } from './answer-body.js';
 import { AnswerCutShortError } from './answer-cut-short.js';
-import type { AttemptSignal } from './deadline.js';
+import type { AttemptSignal, AttemptWatcher } from './deadline.js';
 
 /** A provider's answer read whole: its status, headers and decoded text, and the hold on its bytes (the caller closes it). */
 export interface TextAnswer {
@@ -30,7 +30,7 @@ export function requestText(pool: Dispatcher, options: Dispatcher.DispatchOption
   return new Promise((resolve, reject) => {
     const handler = new TextHandler(signal, limits, resolve, reject);
     if (signal.aborted) return reject(signal.reason);
-    signal.on('abort', handler.onAbort);
+    signal.watch(handler);
     try {
       pool.dispatch(options, handler);
     } catch (error) {
@@ -39,7 +39,7 @@ export function requestText(pool: Dispatcher, options: Dispatcher.DispatchOption
   });
 }
 
-class TextHandler implements Dispatcher.DispatchHandler {
+class TextHandler implements Dispatcher.DispatchHandler, AttemptWatcher {
   private abort: ((reason: Error) => void) | null = null;
   private resume: (() => void) | null = null;
   private hold: AnswerHold | null = null;
@@ -56,11 +56,12 @@ class TextHandler implements Dispatcher.DispatchHandler {
     private readonly reject: (error: unknown) => void,
   ) {}
 
-  readonly onAbort = (): void => {
+  /** The attempt's signal aborted (its deadline, or its request ended): a method, not a closure per answer. */
+  attemptStopped(): void {
     const reason = this.signal.reason ?? new Error('aborted');
     if (this.abort) this.abort(reason);
     else this.fail(reason);
-  };
+  }
 
   onConnect(abort: (reason?: Error) => void): void {
     if (this.settled) return abort(new Error('aborted'));
@@ -97,7 +98,7 @@ class TextHandler implements Dispatcher.DispatchHandler {
   onComplete(): void {
     if (this.settled) return;
     this.settled = true;
-    this.signal.off('abort', this.onAbort);
+    this.signal.unwatch(this);
     const hold = this.hold ?? this.limits.budget.open(this.limits.provider);
     const chunks = this.chunks;
     this.chunks = [];
@@ -119,7 +120,7 @@ class TextHandler implements Dispatcher.DispatchHandler {
   private fail(error: unknown): void {
     if (this.settled) return;
     this.settled = true;
-    this.signal.off('abort', this.onAbort);
+    this.signal.unwatch(this);
     this.chunks = [];
     this.hold?.close();
     this.reject(error);

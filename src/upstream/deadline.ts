@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import { GatewayError } from '../domain/errors.js';
 import type { FailureClass } from './failure-class.js';
 
@@ -16,36 +15,63 @@ export class AttemptCancelled extends Error {
   }
 }
 
+/** The one reader of an attempt's answer, told when the attempt's signal aborts (requestText's handler). */
+export interface AttemptWatcher {
+  attemptStopped(): void;
+}
+
 /**
  * One upstream attempt's stop signal: a single deadline over connect,
  * headers and the whole body (undici's headersTimeout/bodyTimeout are idle
  * timers per chunk, so a body trickled one byte at a time would never trip
  * them), and the GraphQL request's own signal.
  *
- * An EventEmitter, which undici takes as `signal` like an AbortSignal: an
- * AbortController per attempt costs ~7 µs against ~1 µs for this, and a
- * dashboard query makes hundreds of attempts.
+ * Neither an AbortController (~7 µs an attempt against ~1 µs for this) nor
+ * an EventEmitter: an attempt's answer has one reader (`watch`), and the
+ * signal is itself the listener on the request's signal (`handleEvent`), so
+ * an attempt makes no emitter, no listener closure and no options object. A
+ * dashboard query makes hundreds of attempts, each alive while its answer is
+ * read, and every scavenge copies what they hold.
  */
-export class AttemptSignal extends EventEmitter {
+export class AttemptSignal {
   aborted = false;
   reason: Error | undefined = undefined;
+  private watcher: AttemptWatcher | null = null;
   private readonly timer: NodeJS.Timeout;
   private readonly parent: AbortSignal | undefined;
-  private readonly onParentAbort = (): void => this.abort(new AttemptCancelled());
 
   constructor(timeoutMs: number, parent: AbortSignal | undefined) {
-    super();
     this.timer = setTimeout(() => this.abort(new AttemptTimeout()), timeoutMs);
     this.parent = parent;
     if (!parent) return;
     if (parent.aborted) this.abort(new AttemptCancelled());
-    else parent.addEventListener('abort', this.onParentAbort, { once: true });
+    else parent.addEventListener('abort', this, ONCE);
+  }
+
+  /** The request's signal fired: this is its listener (an EventListener object, as EventTarget and FlightSignal take one). */
+  handleEvent(): void {
+    this.abort(new AttemptCancelled());
+  }
+
+  /** `watcher` is told when the signal aborts (once, then let go); one at a time. */
+  watch(watcher: AttemptWatcher): void {
+    this.watcher = watcher;
+  }
+
+  /** Whether a watcher is still told (tests: a reader that is done lets go). */
+  get watched(): boolean {
+    return this.watcher !== null;
+  }
+
+  /** `watcher` is no longer told (its answer is read, or failed). */
+  unwatch(watcher: AttemptWatcher): void {
+    if (this.watcher === watcher) this.watcher = null;
   }
 
   /** Stops the timer and lets go of the request's signal; call when the attempt is over, however it ended. */
   dispose(): void {
     clearTimeout(this.timer);
-    this.parent?.removeEventListener('abort', this.onParentAbort);
+    this.parent?.removeEventListener('abort', this);
   }
 
   private abort(reason: Error): void {
@@ -53,9 +79,14 @@ export class AttemptSignal extends EventEmitter {
     this.aborted = true;
     this.reason = reason;
     this.dispose();
-    this.emit('abort');
+    const watcher = this.watcher;
+    this.watcher = null;
+    watcher?.attemptStopped();
   }
 }
+
+/** One options object for every attempt's listener, not one each. */
+const ONCE: AddEventListenerOptions = { once: true };
 
 /**
  * An upstream call stopped because the client's request ended. Not a fault of

@@ -1,3 +1,5 @@
+import { tellStopped, type StopListener } from './stop-listener.js';
+
 /**
  * The stop signal of one GraphQL request's upstream reads: fires when the
  * client's own signal does (the client left), or when the request is refused
@@ -8,7 +10,8 @@
  * that left.
  *
  * Like FlightSignal, only as much of an AbortSignal as its consumers use
- * (`aborted`, `reason`, add/removeEventListener('abort')), and it listens to
+ * (`aborted`, `reason`, add/removeEventListener('abort'), a listener a function or an object's
+ * `handleEvent`: stop-listener.ts), and it listens to
  * the client's signal only while something listens to it: a request scope
  * outlives none of its reads, but the protection sweep makes one per sweep
  * over the gateway's lifelong stopping signal, and a listener left there per
@@ -17,7 +20,7 @@
 export class RequestStop {
   private stopped = false;
   private stopReason: unknown = undefined;
-  private listeners: Array<() => void> = [];
+  private listeners: StopListener[] = [];
   private readonly onParentAbort = (): void => this.stop(this.parent?.reason);
 
   constructor(private readonly parent: AbortSignal | undefined) {}
@@ -30,12 +33,12 @@ export class RequestStop {
     return this.stopped ? this.stopReason : this.parent?.reason;
   }
 
-  addEventListener(_type: 'abort', listener: () => void): void {
+  addEventListener(_type: 'abort', listener: StopListener): void {
     if (this.listeners.length === 0) this.parent?.addEventListener('abort', this.onParentAbort, { once: true });
     this.listeners.push(listener);
   }
 
-  removeEventListener(_type: 'abort', listener: () => void): void {
+  removeEventListener(_type: 'abort', listener: StopListener): void {
     const index = this.listeners.indexOf(listener);
     if (index < 0) return;
     this.listeners.splice(index, 1);
@@ -50,7 +53,7 @@ export class RequestStop {
     const listeners = this.listeners;
     this.listeners = [];
     this.parent?.removeEventListener('abort', this.onParentAbort);
-    for (const listener of listeners) listener();
+    for (const listener of listeners) tellStopped(listener);
   }
 
   /** Typed as what its consumers declare they take; see the class comment for what they use of it. */

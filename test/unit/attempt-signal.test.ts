@@ -13,7 +13,7 @@ describe('AttemptSignal', () => {
 
   const aborts = (signal: AttemptSignal) => {
     const heard: unknown[] = [];
-    signal.on('abort', () => heard.push(signal.reason));
+    signal.watch({ attemptStopped: () => heard.push(signal.reason) });
     return heard;
   };
 

@@ -1,9 +1,25 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { UpstreamBudget } from '../../src/upstream/budget.js';
+import { AttemptCancelled, AttemptSignal } from '../../src/upstream/deadline.js';
 import { RequestStop } from '../../src/upstream/request-stop.js';
 
 describe("a request's stop signal (RequestStop)", () => {
+  it("stops an attempt made under it (an AttemptSignal, its own listener: a read that joins no flight), and an object's handleEvent is let go as a function is", () => {
+    const stop = new RequestStop(undefined);
+    const attempt = new AttemptSignal(30_000, stop.asAbortSignal());
+    const heard: string[] = [];
+    const gone = { handleEvent: () => heard.push('gone') };
+    stop.addEventListener('abort', { handleEvent: () => heard.push('object') });
+    stop.addEventListener('abort', gone);
+    stop.removeEventListener('abort', gone);
+    stop.stop('passed');
+    attempt.dispose();
+    expect(attempt.aborted).toBe(true);
+    expect(attempt.reason).toBeInstanceOf(AttemptCancelled);
+    expect(heard).toEqual(['object']);
+  });
+
   it('fires once, with its reason, for each listener still there', () => {
     const stop = new RequestStop(undefined);
     const heard: string[] = [];
