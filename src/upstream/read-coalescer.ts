@@ -96,11 +96,16 @@ export class ReadCoalescer {
     // It waits for a slot in the turn of the client that started it and of each that joins it (FlightTurns).
     const turns = new FlightTurns(request.scope.client);
     const scope: UpstreamScope = { requestId: request.scope.requestId, client: request.scope.client, turns, signal: stop.asAbortSignal() };
-    const answer = this.execute({ ...request, scope }).then((response) => (sharedAnswerGuard.freeze ? deepFreeze(response) : response));
-    const flight: Flight = { key, stop, waiters: 0, answer, turns };
+    const sent = this.execute({ ...request, scope });
+    // Asked as the flight starts: no promise more per read when off (production).
+    const answer = sharedAnswerGuard.freeze ? sent.then(deepFreeze) : sent;
+    const flight: Flight = { key, stop, waiters: 0, answer, turns, waiting: [] };
     this.flights.set(key, flight);
-    const land = () => this.forget(flight);
-    answer.then(land, land);
+    // One reaction per flight settles every waiter with a signal (Waiter), rather than one promise and three closures each.
+    answer.then(
+      (response) => this.land(flight, response, undefined),
+      (error: unknown) => this.land(flight, undefined, error),
+    );
     return flight;
   }
 
@@ -111,22 +116,27 @@ export class ReadCoalescer {
       return Promise.reject(this.cancelled());
     }
     return new Promise((resolve, reject) => {
-      const onAbort = () => {
-        this.leave(flight);
-        reject(this.cancelled());
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      flight.answer.then(
-        (response) => {
-          signal.removeEventListener('abort', onAbort);
-          resolve(response);
-        },
-        (error: unknown) => {
-          signal.removeEventListener('abort', onAbort);
-          reject(error);
-        },
-      );
+      const waiter = new Waiter(this, flight, signal, resolve, reject);
+      flight.waiting.push(waiter);
+      signal.addEventListener('abort', waiter, ONCE);
     });
+  }
+
+  /** The flight's answer came (or its failure): it leaves the map, and each waiter still there has it. */
+  private land(flight: Flight, response: UpstreamResponse | undefined, error: unknown): void {
+    this.forget(flight);
+    const waiting = flight.waiting;
+    flight.waiting = [];
+    for (const waiter of waiting) waiter.settle(response, error);
+  }
+
+  /** `waiter`'s client left before the answer: it leaves the flight, and is told it was cancelled. */
+  waiterLeft(waiter: Waiter): void {
+    const index = waiter.flight.waiting.indexOf(waiter);
+    if (index === -1) return;
+    waiter.flight.waiting.splice(index, 1);
+    this.leave(waiter.flight);
+    waiter.reject(this.cancelled());
   }
 
   /** A waiter left; the last one out aborts the upstream request (no one reads its answer). */
@@ -148,7 +158,37 @@ interface Flight {
   waiters: number;
   answer: Promise<UpstreamResponse>;
   turns: FlightTurns;
+  /** The waiters with a signal of their own, not yet answered (a waiter without one has `answer` itself). */
+  waiting: Waiter[];
 }
+
+/**
+ * One request waiting on a flight with a signal of its own: the listener on that signal
+ * (handleEvent), settled by the flight's one reaction (ReadCoalescer.land).
+ */
+class Waiter {
+  constructor(
+    private readonly coalescer: ReadCoalescer,
+    readonly flight: Flight,
+    private readonly signal: AbortSignal,
+    private readonly resolve: (response: UpstreamResponse) => void,
+    readonly reject: (error: unknown) => void,
+  ) {}
+
+  /** Its signal fired: the client left. */
+  handleEvent(): void {
+    this.coalescer.waiterLeft(this);
+  }
+
+  settle(response: UpstreamResponse | undefined, error: unknown): void {
+    this.signal.removeEventListener('abort', this);
+    if (response === undefined) this.reject(error);
+    else this.resolve(response);
+  }
+}
+
+/** One options object for every waiter's listener. */
+const ONCE: AddEventListenerOptions = { once: true };
 
 /**
  * Tests turn this on to deep-freeze every shared answer, so a mapper that
