@@ -81,6 +81,15 @@ export const limitsSchema = section({
     .object({ perAddress: z.number().int().min(1).max(1_000_000).default(20), windowMs: z.number().int().min(1_000).max(24 * 60 * 60 * 1000).default(60_000) })
     .strict()
     .prefault({}),
+  /**
+   * Writes one key may have refused within `windowMs` for text the gateway redacts from provider
+   * answers (src/gateway/secret-text.ts); past them every write of the key is refused (FORBIDDEN)
+   * until the window ends. Each refusal tells one bit of a credential: few, and slow.
+   */
+  secretTextRefusals: z
+    .object({ perKey: z.number().int().min(1).max(1_000).default(3), windowMs: z.number().int().min(1_000).max(7 * 24 * 60 * 60 * 1000).default(24 * 60 * 60 * 1000) })
+    .strict()
+    .prefault({}),
   // Entries each in-memory store keeps (Redis: bounded by its maxmemory); the two never evict each other.
   readCacheMaxEntries: z.number().int().min(1).max(10_000_000).default(100_000),
   /**

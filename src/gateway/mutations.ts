@@ -11,6 +11,7 @@ import { checkInteger, checkName, checkText } from './input-checks.js';
 import { writeOnListed } from './listed-target.js';
 import { operationAt } from './operation-account.js';
 import { requireRole } from './principal.js';
+import type { WrittenText } from './secret-text.js';
 import { NO_SUCH_PROVIDER_FILTER, requireCapability } from './provider-set.js';
 import type { RequestReads } from './request-reads.js';
 import { createBackupFields, createDefinitionFields, updateDefinitionFields } from '../providers/input-fields.js';
@@ -95,6 +96,12 @@ export class Mutations {
 
   private requireRole(operation: MutationName): void {
     requireRole(this.principal, ROLE_OF[operation], operation);
+    this.reads.shared.secretText.refuseHeld(this.principal);
+  }
+
+  /** Refuses, before any provider call, text a provider keeps that the scrubber would redact (secret-text.ts). */
+  private refuseSecretText(operation: MutationName, fields: readonly WrittenText[]): void {
+    this.reads.shared.secretText.check(this.principal, this.reads.requestId, operation, fields);
   }
 
   async createBackup(input: { instanceId: string; name: string; diskId?: number | null; definitionName?: string | null; note?: string | null }): Promise<BackupOperationResult> {
@@ -104,6 +111,7 @@ export class Mutations {
     const diskId = input.diskId == null ? null : checkInteger(input.diskId, 'diskId', 0, 1_000_000_000);
     const definitionName = input.definitionName == null ? null : checkName(input.definitionName, 'definitionName');
     const note = checkText(input.note, 'note');
+    this.refuseSecretText('createBackup', [['name', name], ['definitionName', definitionName], ['note', note]]);
     target.adapter.refuseInput?.(createBackupFields({ definitionName }));
     const { adapter, instance } = await this.load(target);
     const operation = await writeOnListed(adapter.account.id, () => adapter.createBackup({ instance, name, diskId, definitionName, note }, this.scope));
@@ -171,6 +179,7 @@ export class Mutations {
     if (adapter === null) throw new GatewayError('NOT_FOUND', NO_SUCH_PROVIDER_FILTER);
     requireCapability(adapter, 'SYNC_BACKUPS');
     const storageId = input.storageId == null ? null : checkName(input.storageId, 'storageId');
+    this.refuseSecretText('syncBackups', [['storageId', storageId]]);
     const operation = await adapter.syncBackups(storageId, this.scope);
     await this.reads.shared.startedOperations.started(operation);
     await this.reads.invalidation.forgetAccount(adapter);
@@ -183,6 +192,7 @@ export class Mutations {
     const name = checkName(input.name, 'name');
     parseTime(input.time);
     cronFromWeekdays(input.weekdays, input.time);
+    this.refuseSecretText('createBackupSchedule', [['name', name]]);
     const { adapter, instance } = await this.load(target);
     const schedule = await writeOnListed(adapter.account.id, () => adapter.createSchedule({ instance, name, weekdays: [...input.weekdays], time: input.time }, this.scope));
     await this.forget(instance.providerId, instance.nativeId);
@@ -225,6 +235,7 @@ export class Mutations {
     const zpool = input.zpool == null ? null : checkName(input.zpool, 'zpool');
     const bandwidthLimit = input.bandwidthLimit == null ? null : checkInteger(input.bandwidthLimit, 'bandwidthLimit', 0, Number.MAX_SAFE_INTEGER);
     const description = checkText(input.description, 'description');
+    this.refuseSecretText('createBackupDefinition', [['name', name], ['cron', cron], ['node', node], ['zpool', zpool], ['description', description]]);
     target.adapter.refuseInput?.(createDefinitionFields({ name, node, zpool, description }));
     const { adapter, instance } = await this.load(target);
     const definition = await writeOnListed(adapter.account.id, () => adapter.createDefinition({
@@ -257,6 +268,7 @@ export class Mutations {
     this.requireRole('updateBackupDefinition');
     const { adapter, definition, checked: changes } = await this.definitionFor(input.definitionId, 'UPDATE_DEFINITION', (adapter) => {
       const description = input.description === undefined ? undefined : checkText(input.description, 'description');
+      this.refuseSecretText('updateBackupDefinition', [['description', description], ['cron', input.cron]]);
       adapter.refuseInput?.(updateDefinitionFields({ description }));
       return {
         ...(input.cron != null ? { cron: validateCron(input.cron) } : {}),
@@ -283,6 +295,7 @@ export class Mutations {
   async updateBackupNote(input: { backupId: string; note: string }): Promise<Backup> {
     this.requireRole('updateBackupNote');
     const note = checkText(input.note, 'note') ?? '';
+    this.refuseSecretText('updateBackupNote', [['note', note]]);
     const { adapter, backup } = await this.backupFor(input.backupId, 'UPDATE_BACKUP_NOTE');
     const updated = await this.forgettingWhereGone(backup.providerId, backup.instanceNativeId, writeOnListed(adapter.account.id, () => adapter.updateBackupNote(backup, note, this.scope)));
     if (backup.instanceNativeId) await this.forget(backup.providerId, backup.instanceNativeId);

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { LimitsConfig } from '../config/schema.js';
 import { READ_CACHE_MAX_BYTES_DEFAULT } from '../config/read-cache.js';
 import { ProviderSet } from './provider-set.js';
+import { SECRET_TEXT_REFUSALS_DEFAULT, SecretTextGuard } from './secret-text.js';
 import { ReadCache } from './read-cache.js';
 import { Idempotency } from './idempotency.js';
 import { OperationWatcher } from './operation-watcher.js';
@@ -32,7 +33,7 @@ export interface SharedServicesOptions {
   batching: boolean;
   onBatch?: ((loader: string, size: number) => void) | undefined;
   /** Budgets and store bounds (config `limits`); the schema's defaults when absent. */
-  limits?: Pick<LimitsConfig, 'maxUpstreamCallsPerRequest' | 'maxUpstreamAnswerBytesPerRequest' | 'readCacheMaxEntries' | 'readCacheMaxBytes' | 'idempotencyMaxEntries'> | undefined;
+  limits?: Pick<LimitsConfig, 'maxUpstreamCallsPerRequest' | 'maxUpstreamAnswerBytesPerRequest' | 'readCacheMaxEntries' | 'readCacheMaxBytes' | 'idempotencyMaxEntries' | 'secretTextRefusals'> | undefined;
   /** Recovery-point objectives of the protection view; 24 h everywhere when absent. */
   protection?: ProtectionSettings | undefined;
   /** Most instances one createBackups may name; 100 when absent. */
@@ -45,6 +46,8 @@ export interface SharedServicesOptions {
   subscriptionStoreOutageMs?: number | undefined;
   /** Told of each failure of the store's users here (read cache, idempotency records, deletes in flight, finish times): a metric. */
   countStoreFailure?: CountStoreFailure | undefined;
+  /** Told of each write refused for text the gateway redacts (SecretTextGuard): a metric. */
+  countSecretTextRefusal?: (() => void) | undefined;
   /** Tests only: the build the read cache files its entries under (BUILD_ID when absent), to run two builds side by side. */
   cacheBuild?: string | undefined;
   /**
@@ -68,6 +71,7 @@ const DEFAULT_LIMITS = {
   readCacheMaxEntries: 100_000,
   readCacheMaxBytes: READ_CACHE_MAX_BYTES_DEFAULT,
   idempotencyMaxEntries: 100_000,
+  secretTextRefusals: SECRET_TEXT_REFUSALS_DEFAULT,
 };
 
 /**
@@ -96,6 +100,8 @@ export class SharedServices {
   readonly listedIds: RecentlyListedIds;
   /** Estimated bytes of the lists the in-memory read cache holds (limits.readCacheMaxBytes); 0 in Redis or with the cache off. */
   readonly readCacheBytes: () => number;
+  /** Refuses client-written text a provider keeps when the scrubber would redact it (the redaction as an oracle). */
+  readonly secretText: SecretTextGuard;
   /** Upstream calls one GraphQL request may cause. */
   readonly maxUpstreamCallsPerRequest: number;
   /** Bytes of provider answers one GraphQL request may take in. */
@@ -113,6 +119,7 @@ export class SharedServices {
     const counted = (user: StoreUser) => (countStoreFailure ? { user, count: countStoreFailure } : undefined);
     this.listedIds = options.listedIds ?? new RecentlyListedIds();
     this.maxUpstreamCallsPerRequest = limits.maxUpstreamCallsPerRequest;
+    this.secretText = new SecretTextGuard(() => providers.all.map((adapter) => adapter.upstream.secrets), limits.secretTextRefusals, logger, options.countSecretTextRefusal);
     this.maxUpstreamAnswerBytesPerRequest = limits.maxUpstreamAnswerBytesPerRequest;
     // Each in a namespace of its own: a flood of cached reads can never evict an idempotency record.
     const cacheStore = store.namespace('cache', { maxEntries: limits.readCacheMaxEntries, maxBytes: limits.readCacheMaxBytes });

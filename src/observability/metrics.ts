@@ -118,6 +118,11 @@ export class GatewayMetrics implements UpstreamObserver {
     help: 'Requests and WebSocket connections refused unheard (429, 4429): their address (or its /64) failed authentication limits.authFailures times within the window.',
     registers: [this.registry],
   });
+  private readonly secretTextRefusals = new Counter({
+    name: 'backup_graph_secret_text_refusals_total',
+    help: 'Mutations refused (BAD_USER_INPUT) because a field a provider keeps held text the gateway redacts from provider answers (a form of a configured credential); each also counts against the key (limits.secretTextRefusals).',
+    registers: [this.registry],
+  });
   private readonly storeFailures = new Counter({
     name: 'backup_graph_store_failures_total',
     help: 'Calls to the shared store (Redis with REDIS_URL) that failed or did not answer in time, by user (read_cache, idempotency, create_order, restore_order, rate_limit, auth_failures, subscriptions, deletes_in_flight, finish_times, create_findings, restore_outcomes, started_operations) and failure (timeout, error); the log lines about them are throttled, this counts each.',
@@ -303,6 +308,11 @@ export class GatewayMetrics implements UpstreamObserver {
   /** A key refused. */
   authenticationFailed(): void {
     this.authFailures.inc();
+  }
+
+  /** A write refused for text the gateway redacts (SecretTextGuard). */
+  secretTextRefused(): void {
+    this.secretTextRefusals.inc();
   }
 
   /** A request or connection refused unheard: its address failed authentication too often. */

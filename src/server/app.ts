@@ -206,6 +206,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     storeFailureLineMs: options.storeFailureLineMs,
     subscriptionStoreOutageMs: options.subscriptionStoreOutageMs,
     countStoreFailure,
+    countSecretTextRefusal: () => metrics.secretTextRefused(),
     listedIds,
     cacheBuild: options.cacheBuild,
     lateStoreWrites,

@@ -1,0 +1,100 @@
+import type { Logger } from 'pino';
+import type { LimitsConfig } from '../config/schema.js';
+import { GatewayError } from '../domain/errors.js';
+import type { SecretSet } from '../upstream/secrets.js';
+import type { Principal } from './principal.js';
+
+/** A field of a mutation's input that a provider is sent (and may keep and send back), as the client wrote it. */
+export type WrittenText = readonly [field: string, value: string | null | undefined];
+
+export type SecretTextSettings = LimitsConfig['secretTextRefusals'];
+
+/** The schema's default, for services built without a config (benchmarks). */
+export const SECRET_TEXT_REFUSALS_DEFAULT: SecretTextSettings = { perKey: 3, windowMs: 24 * 60 * 60 * 1000 };
+
+/** The refusal names the field alone: which part matched, or whose secret it was, would be the oracle again. */
+export const secretTextMessage = (field: string): string =>
+  `${field} holds text the gateway redacts from provider answers (a form of a configured credential): write it without that text`;
+
+export const secretTextHoldMessage = (retryAfterSeconds: number): string =>
+  `writes refused: this key wrote text the gateway redacts too often; retry after ${retryAfterSeconds} s (limits.secretTextRefusals)`;
+
+interface Window {
+  startedAt: number;
+  refusals: number;
+}
+
+/**
+ * Refuses client-written text a provider would keep and send back when the read path's scrubber
+ * would redact any of it. Read back, a `[redacted]` in a note of candidates told which candidate
+ * was a piece of a credential: a key's next character per write (docs/security.md, "the
+ * redaction as an oracle"). Refused, no such text reaches a provider, so none reads back redacted;
+ * the refusal itself still says one bit, so each is logged, counted, and counts against the key:
+ * past `perKey` within `windowMs` every write of that key is refused until the window ends.
+ *
+ * Every account's secrets, not the target's alone: a write into account A must not test B's key.
+ */
+export class SecretTextGuard {
+  private readonly windows = new Map<string, Window>();
+
+  constructor(
+    private readonly secretSets: () => readonly SecretSet[],
+    private readonly settings: SecretTextSettings,
+    private readonly logger: Logger,
+    private readonly counted: () => void = () => undefined,
+    private readonly nowMs: () => number = () => performance.now(),
+  ) {}
+
+  /** Throws FORBIDDEN while `principal`'s key is held back for its refusals: any write, before it looks at anything. */
+  refuseHeld(principal: Principal): void {
+    const seconds = this.heldFor(principal.keyId, this.nowMs());
+    if (seconds !== null) throw new GatewayError('FORBIDDEN', secretTextHoldMessage(seconds), { retryAfterSeconds: seconds });
+  }
+
+  /**
+   * Throws BAD_USER_INPUT naming the first of `fields` the scrubber would change; logged at warn
+   * (key id, operation, field: never the text) and counted against the key.
+   */
+  check(principal: Principal, requestId: string, operation: string, fields: readonly WrittenText[]): void {
+    this.refuseHeld(principal);
+    for (const [field, value] of fields) {
+      if (value == null || value === '' || !this.redacted(value)) continue;
+      const now = this.nowMs();
+      const refusals = this.count(principal.keyId, now);
+      this.counted();
+      this.logger.warn(
+        { client: principal.name, keyId: principal.keyId, operation, field, requestId, refusalsInWindow: refusals, limit: this.settings.perKey },
+        'write refused: a field holds text the gateway redacts from provider answers (limits.secretTextRefusals)',
+      );
+      throw new GatewayError('BAD_USER_INPUT', secretTextMessage(field), { fields: [field] });
+    }
+  }
+
+  /** Whether the scrubber that reads provider answers would change `text`, with any account's secrets. */
+  private redacted(text: string): boolean {
+    return this.secretSets().some((secrets) => secrets.scrub(text) !== text);
+  }
+
+  /** The key's refusals within its window, this one counted. */
+  private count(keyId: string, now: number): number {
+    const current = this.current(keyId, now);
+    if (current) return (current.refusals += 1);
+    this.windows.set(keyId, { startedAt: now, refusals: 1 });
+    return 1;
+  }
+
+  /** Whole seconds until the key's window ends when it has used its refusals, else null. */
+  private heldFor(keyId: string, now: number): number | null {
+    const current = this.current(keyId, now);
+    if (!current || current.refusals < this.settings.perKey) return null;
+    return Math.max(1, Math.ceil((current.startedAt + this.settings.windowMs - now) / 1000));
+  }
+
+  private current(keyId: string, now: number): Window | null {
+    const window = this.windows.get(keyId);
+    if (window === undefined) return null;
+    if (now - window.startedAt < this.settings.windowMs) return window;
+    this.windows.delete(keyId);
+    return null;
+  }
+}
