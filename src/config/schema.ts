@@ -84,7 +84,7 @@ export const limitsSchema = section({
   /**
    * Writes one key may have refused within `windowMs` for text the gateway redacts from provider
    * answers (src/gateway/secret-text.ts); past them every write of the key is refused (FORBIDDEN)
-   * until the window ends. Each refusal tells one bit of a credential: few, and slow.
+   * until the window ends. A refusal confirms a guess (about a character of a key): few, and slow.
    */
   secretTextRefusals: z
     .object({ perKey: z.number().int().min(1).max(1_000).default(3), windowMs: z.number().int().min(1_000).max(7 * 24 * 60 * 60 * 1000).default(24 * 60 * 60 * 1000) })

@@ -29,7 +29,8 @@ interface Window {
  * would redact any of it. Read back, a `[redacted]` in a note of candidates told which candidate
  * was a piece of a credential: a key's next character per write (docs/security.md, "the
  * redaction as an oracle"). Refused, no such text reaches a provider, so none reads back redacted;
- * the refusal itself still says one bit, so each is logged, counted, and counts against the key:
+ * the refusal itself still confirms a guess (a hit; a miss reads back as written), so each is
+ * logged, counted, and counts against the key:
  * past `perKey` within `windowMs` every write of that key is refused until the window ends.
  *
  * Every account's secrets, not the target's alone: a write into account A must not test B's key.
