@@ -44,6 +44,11 @@ describe.skipIf(!promtoolInstalled())('deploy/prometheus/backup-graph.rules.yaml
     expect(tested.status, tested.stdout + tested.stderr).toBe(0);
   });
 
+  it('fires SecretTextWritten for the replica that refused a write of credential text, at once and for an hour, never for one that refused none', () => {
+    const tested = spawnSync('promtool', ['test', 'rules', 'test/fixtures/prometheus/secret-text-rules.test.yaml'], { encoding: 'utf8' });
+    expect(tested.status, tested.stdout + tested.stderr).toBe(0);
+  });
+
   it('fires GatewayUnhandledRejection, GatewayUncaughtException and GatewayAnswersByDeadline for the replica that counted one, and GatewayRestarting for a replica started 3 more times in 30 minutes, never for one restart nor for a process that is no gateway', () => {
     const tested = spawnSync('promtool', ['test', 'rules', 'test/fixtures/prometheus/fault-rules.test.yaml'], { encoding: 'utf8' });
     expect(tested.status, tested.stdout + tested.stderr).toBe(0);
