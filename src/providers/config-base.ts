@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { closestKey } from '../config/did-you-mean.js';
 import { upstreamOverridesShape } from '../upstream/defaults.js';
 
 /** An account's zone when its config names none. */
@@ -14,8 +15,24 @@ export const timezoneSchema = z.string().refine(
       return false;
     }
   },
-  { message: 'must be an IANA time zone such as Europe/Amsterdam' },
+  { error: (issue) => unknownZoneMessage(issue.input) },
 );
+
+/** A misspelt zone (`Europe/Amsterdm`) is told the zone it most likely meant, as an unknown key is; an example alone left the newcomer to find the slip. */
+function unknownZoneMessage(input: unknown): string {
+  const nearest = typeof input === 'string' ? closestKey(input, Intl.supportedValuesOf('timeZone')) : null;
+  return nearest === null ? 'must be an IANA time zone such as Europe/Amsterdam' : `must be an IANA time zone: did you mean ${nearest}?`;
+}
+
+/**
+ * An id that fails [a-z0-9-]+ (`Flex`, `zomro_nl`, `Zomro NL`) is told the id to write: "must match
+ * [a-z0-9-]+" alone did not say that capitals, `_` and spaces are what it refuses.
+ */
+function invalidIdMessage(input: unknown): string {
+  const written = typeof input === 'string' ? input.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') : '';
+  const hint = written === '' || written.length > 64 ? '' : `: write ${written}`;
+  return `must match [a-z0-9-]+ (lower-case letters, digits and -)${hint}`;
+}
 
 /** A port past 65535 fails the URL check alone, and "must be an http(s) URL" of an http URL leaves the port unsuspected. Quotes the port only: the rest may hold credentials. */
 function portOutOfRange(input: unknown): string | undefined {
@@ -44,7 +61,7 @@ const baseUrlSchema = z.url({
 
 /** Fields every provider account takes, whatever its kind: the upstream policy's overrides among them. */
 export const providerCommonShape = {
-  id: z.string().regex(/^[a-z0-9-]+$/, 'must match [a-z0-9-]+').max(64),
+  id: z.string().regex(/^[a-z0-9-]+$/, { error: (issue) => invalidIdMessage(issue.input) }).max(64),
   name: z.string().min(1).max(200).optional(),
   url: baseUrlSchema,
   /** Left out: UTC (DEFAULT_TIMEZONE), and a start-up warning for APIs with zone-less dates (config/default-timezone.ts). */
