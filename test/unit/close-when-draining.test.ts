@@ -196,4 +196,44 @@ describe('CloseWhenDraining', () => {
     expect(newest.size).toBe(0);
     expect(queued.headersSent).toBe(false);
   });
+
+  it('knows the newest answer on a connection (isNewest) and whether it still owes one (owesAnswer)', async () => {
+    const { port, answer, closing } = await bench();
+    const one = client(port);
+    one.write(2);
+    const [first, second] = [await answer(0), await answer(1)];
+    const socket = first.socket!;
+    expect([closing.isNewest(first), closing.isNewest(second)]).toEqual([false, true]);
+    expect(closing.owesAnswer(socket)).toBe(true);
+    first.end('ok');
+    await one.read(1);
+    expect(closing.owesAnswer(socket)).toBe(true);
+    const closed = new Promise<void>((resolve) => second.once('close', () => resolve()));
+    second.end('ok');
+    await closed;
+    expect(closing.isNewest(second)).toBe(false);
+    expect(closing.owesAnswer(socket)).toBe(false);
+  });
+
+  it('calls afterAnswers at once on a connection owing nothing, else once its newest answer, and any come behind it, have closed', async () => {
+    const { port, answer, closing } = await bench();
+    const one = client(port);
+    one.write();
+    const first = await answer(0);
+    const socket = first.socket!;
+    const calls: string[] = [];
+    closing.afterAnswers(socket, () => calls.push('owed'));
+    one.write();
+    const second = await answer(1);
+    first.end('ok');
+    await one.read(1);
+    // The first answer closed, but a request came behind it: the connection still owes the second.
+    expect(calls).toEqual([]);
+    const done = new Promise<void>((resolve) => closing.afterAnswers(socket, resolve));
+    second.end('ok');
+    await done;
+    expect(calls).toEqual(['owed']);
+    closing.afterAnswers(socket, () => calls.push('idle'));
+    expect(calls).toEqual(['owed', 'idle']);
+  });
 });

@@ -2,8 +2,8 @@ import type { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { requestHeadArriving } from '../../src/server/request-head-begun.js';
 
-// A connection as the drain reads it: only `parser`, node's HTTP parser, is looked at.
-const socketWith = (parser: unknown): Socket => ({ parser }) as unknown as Socket;
+// A connection as the drain reads it: `parser`, node's HTTP parser, and the bytes read (some, unless said).
+const socketWith = (parser: unknown, bytesRead = 1): Socket => ({ parser, bytesRead }) as unknown as Socket;
 const parserAt = (duration: number, headersCompleted: boolean) => ({ duration: () => duration, headersCompleted: () => headersCompleted });
 
 describe("requestHeadArriving: a request's headers begun and not all come, as node's HTTP parser tells", () => {
@@ -15,6 +15,12 @@ describe("requestHeadArriving: a request's headers begun and not all come, as no
     // Headers all come: the request is read, its body or answer is someone else's business.
     expect(requestHeadArriving(socketWith(parserAt(1, true)))).toBe(false);
     expect(requestHeadArriving(socketWith(parserAt(0, true)))).toBe(false);
+  });
+
+  it('is false on a connection that has read no byte, though its parser times it from the accept', () => {
+    expect(requestHeadArriving(socketWith(parserAt(250, false), 0))).toBe(false);
+    expect(requestHeadArriving(socketWith(undefined, 0))).toBe(false);
+    expect(requestHeadArriving(socketWith(parserAt(250, false), 1))).toBe(true);
   });
 
   it('is undefined where the connection has no parser that tells (none yet, null, or a runtime without the two reads)', () => {

@@ -16,6 +16,8 @@ describe('the protection sweep keys', () => {
     expect(sweepKeys([account('panel-1', 'https://prod.example/api')])).not.toEqual(sweepKeys([account('panel-1', 'https://staging.example/api')]));
     expect(sweepKeys([account('panel-1', 'https://prod.example/api', 'zomro')])).not.toEqual(sweepKeys([account('panel-1', 'https://prod.example/api', 'onapp')]));
     expect(sweepKeys([account('panel-1', 'https://PROD.example/api/')])).toEqual(sweepKeys([account('panel-1', 'https://prod.example/api')]));
+    // Every trailing slash, as the upstream client drops them: replicas whose configs write the url so still share one lease.
+    expect(sweepKeys([account('panel-1', 'https://prod.example/api//')])).toEqual(sweepKeys([account('panel-1', 'https://prod.example/api')]));
     // The result beside its lease, each set's its own: an emptied result key was one for every set (mutation testing, 2026-12-07).
     const { lease, result } = sweepKeys([account('zomro-nl')]);
     expect(result).toBe(lease.replace(/:lease$/, ':result'));
