@@ -36,6 +36,17 @@ describe('zomro: health and the login answer', () => {
     });
   });
 
+  it('a session refused as auth at once after every login (no keepalive asked) reads DEGRADED CREDENTIALS_REFUSED too', async () => {
+    await withHarness({ kinds: ['zomro'], configure: withProviderSettings({ auth: AUTH, cacheTtlMs: 0, retries: 0, refusedLoginHeldMs: 0 }) }, async (harness) => {
+      simulatorOf(harness).refusesSessions = true;
+      simulatorOf(harness).sessionRefusalType = 'auth';
+      const answer = await harness.gql<{ instances: { providerErrors: Array<{ code: string }> } }>(READ);
+      expect(answer.data?.instances.providerErrors.map((error) => error.code)).toEqual(['PROVIDER_ERROR']);
+      expect(harness.simulator('zomro').server.count('keepalive')).toBe(0);
+      expect((await harness.gql(HEALTH)).data).toEqual({ providers: [{ id: 'zomro-test', health: 'DEGRADED', healthCause: 'CREDENTIALS_REFUSED' }] });
+    });
+  });
+
   it('a login refused in its 200 after another failure: health stays DEGRADED, no UP line between', async () => {
     await withHarness({ kinds: ['zomro'], configure: withProviderSettings({ auth: AUTH, cacheTtlMs: 0, retries: 0, refusedLoginHeldMs: 0 }) }, async (harness) => {
       const { server } = harness.simulator('zomro');

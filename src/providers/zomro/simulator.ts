@@ -90,6 +90,12 @@ export class ZomroSimulator extends ProviderSimulator {
    * says so too): a user whose use of the API was taken away in the panel while its password stands.
    */
   refusesSessions = false;
+  /**
+   * The error type a refused session is answered with (not func=keepalive's, which stays `access`):
+   * BILLmanager's `auth` plays a panel that says so in its own type, which the gateway reads as a
+   * refused session without asking the keepalive.
+   */
+  sessionRefusalType: 'access' | 'auth' = 'access';
   /** The password the user logs in with (func=auth or authinfo): a test changes it as a user does in the panel, and back. */
   accountPassword = ZOMRO_SIM_PASSWORD;
   /** The session id the next func=auth hands out (then random ones again): a panel's own id, in any characters. */
@@ -318,7 +324,7 @@ export class ZomroSimulator extends ProviderSimulator {
     // A dead or unknown session, as Zomro's panel meets it: an `access` error saying
     // "Insufficient privileges to perform function" (its checkIfTokenAlive matches those
     // words, and func=keepalive then answers $type 'access' for a dead session).
-    if (!this.authorised(form)) return error('access', `Insufficient privileges to perform function ${func}`, func);
+    if (!this.authorised(form)) return error(func === 'keepalive' ? 'access' : this.sessionRefusalType, `Insufficient privileges to perform function ${func}`, func);
     // The session is live here: keepalive answers a document without `error` (the panel's
     // getCurrentSessionStatus reads only that), and has done its job of touching the session.
     if (func === 'keepalive') return docOf({});
