@@ -3,6 +3,7 @@ import type { LimitsConfig } from '../config/schema.js';
 import { GatewayError } from '../domain/errors.js';
 import type { SecretSet } from '../upstream/secrets.js';
 import type { Principal } from './principal.js';
+import { quotedForms } from './quoted-forms.js';
 
 /** A field of a mutation's input that a provider is sent (and may keep and send back), as the client wrote it. */
 export type WrittenText = readonly [field: string, value: string | null | undefined];
@@ -71,9 +72,13 @@ export class SecretTextGuard {
     }
   }
 
-  /** Whether the scrubber that reads provider answers would change `text`, with any account's secrets. */
+  /**
+   * Whether the scrubber that reads provider answers would change `text`, with any account's
+   * secrets, as written or as a provider quotes it back (quoted-forms.ts).
+   */
   private redacted(text: string): boolean {
-    return this.secretSets().some((secrets) => secrets.scrub(text) !== text);
+    const forms = quotedForms(text);
+    return this.secretSets().some((secrets) => forms.some((form) => secrets.scrub(form) !== form));
   }
 
   /** The key's refusals within its window, this one counted. */

@@ -27,6 +27,7 @@ const ATTACKER = operator('attacker');
 const PROBER = operator('prober');
 const REPEATER = operator('repeater');
 const ORDINARY = operator('ordinary');
+const QUOTER = operator('quoter');
 
 describe('client-written text a provider keeps: refused where the scrubber would redact it', () => {
   let harness: Harness;
@@ -37,7 +38,7 @@ describe('client-written text a provider keeps: refused where the scrubber would
   beforeAll(async () => {
     harness = await startHarness({
       kinds: ['danube', 'onapp'],
-      configure: [withClients([ATTACKER, PROBER, REPEATER, ORDINARY]), withLimits({ secretTextRefusals: { perKey: PER_KEY, windowMs: 3_600_000 } })],
+      configure: [withClients([ATTACKER, PROBER, REPEATER, ORDINARY, QUOTER]), withLimits({ secretTextRefusals: { perKey: PER_KEY, windowMs: 3_600_000 } })],
     });
     const list = await harness.gql<{ instances: { edges: Array<{ node: { id: string; provider: { id: string }; backups: Array<{ id: string }> | null } }> } }>(
       '{ instances(first: 100) { edges { node { id provider { id } backups { id } } } } }',
@@ -75,6 +76,20 @@ describe('client-written text a provider keeps: refused where the scrubber would
     expect(harness.upstreamCount()).toBe(0);
   });
 
+  it('refuses candidates that read back redacted only as the provider quotes them (a newline and "/" after the key\'s "-", JSON-escaped)', async () => {
+    // As written, no candidate holds a form the scrubber finds; in Danube's JSON answer the newline
+    // reads "\\n" and the one that continues the key came back `[redacted]`: the oracle again.
+    const note = [...HEX].map((next) => `${KNOWN}\n/${next}`).join(' ');
+    harness.resetUpstreamLogs();
+    const answer = await harness.gql(NOTE, { input: { backupId, note } }, key(QUOTER));
+    expect(answer.text).not.toContain('[redacted]');
+    expect(errorCodes(answer)).toEqual(['BAD_USER_INPUT']);
+    expect(answer.errors?.[0]?.message).toMatch(REFUSAL);
+    expect(harness.upstreamCount()).toBe(0);
+    const read = await harness.gql<{ node: { note: string | null } }>(BACKUP, { id: backupId }, key(ORDINARY));
+    expect(read.text).not.toContain('[redacted]');
+  });
+
   it('refuses a backup name holding a piece of the key too', async () => {
     harness.resetUpstreamLogs();
     const answer = await harness.gql(CREATE, { input: { instanceId: danubeInstanceId, name: `nightly-${KNOWN}4`, definitionName: 'daily' } }, key(PROBER));
@@ -109,8 +124,8 @@ describe('client-written text a provider keeps: refused where the scrubber would
 
   it('tells nothing of the secret in the refusals, the warn lines or the metrics, and counts each refusal', async () => {
     const lines = harness.logs.filter((line) => line.includes('write refused: a field holds text the gateway redacts'));
-    // The attacker's, the prober's two, the repeater's three.
-    expect(lines).toHaveLength(1 + 2 + PER_KEY);
+    // The attacker's, the quoter's, the prober's two, the repeater's three.
+    expect(lines).toHaveLength(1 + 1 + 2 + PER_KEY);
     for (const line of lines) {
       const parsed = JSON.parse(line) as Record<string, unknown>;
       expect(parsed.level === 40 || parsed.level === 'warn').toBe(true);
@@ -118,7 +133,7 @@ describe('client-written text a provider keeps: refused where the scrubber would
       expect(typeof parsed.keyId).toBe('string');
     }
     const metrics = await (await fetch(`${harness.gateway.adminUrl}/metrics`)).text();
-    expect(metrics).toMatch(new RegExp(`^backup_graph_secret_text_refusals_total ${1 + 2 + PER_KEY}$`, 'm'));
+    expect(metrics).toMatch(new RegExp(`^backup_graph_secret_text_refusals_total ${1 + 1 + 2 + PER_KEY}$`, 'm'));
     for (const text of [harness.logs.join('\n'), metrics]) {
       expect(text).not.toContain(KNOWN);
       expect(text).not.toContain(ONAPP_PIECE);

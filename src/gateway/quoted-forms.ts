@@ -1,0 +1,20 @@
+/**
+ * Client-written text as a provider's answer carries it back, each form scrubbed by the read path
+ * as it stands (the scrubber runs over an answer's text before it is parsed): as written; in a
+ * JSON string as JSON.stringify writes it (a newline is `\n`); as ASCII-only, HTML-safe JSON
+ * (Python's ensure_ascii, Gson's and Rails' `\u003c` for `<`, `>`, `&`, `=`, `'`); with `/` as
+ * `\/` (PHP's encoder); and XML-escaped. A text the scrubber passes as written may not pass so
+ * quoted: "pi-key-" + newline + "/4" read back `[redacted]` from Danube's JSON, the oracle again.
+ */
+export function quotedForms(text: string): string[] {
+  const json = JSON.stringify(text);
+  const asciiJson = json.replace(/[^\u0020-\u007e]|[<>&=']/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const forms = new Set([text, json, asciiJson, json.replaceAll('/', '\\/'), xmlEscaped(text)]);
+  return [...forms];
+}
+
+const XML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+
+function xmlEscaped(text: string): string {
+  return text.replace(/[&<>"']/g, (character) => XML_ESCAPES[character] ?? character);
+}
