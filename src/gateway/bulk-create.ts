@@ -57,7 +57,7 @@ export async function createBackups(reads: RequestReads, input: CreateBackupsInp
   const definitionName = input.definitionName == null ? null : checkName(input.definitionName, 'definitionName');
   const note = checkText(input.note, 'note');
   // Before any look-up: every account's secrets, whichever accounts the instances are at (secret-text.ts).
-  reads.shared.secretText.check(reads.principal, reads.requestId, 'createBackups', [['name', name], ['definitionName', definitionName], ['note', note]]);
+  await reads.shared.secretText.check(reads.principal, reads.requestId, 'createBackups', [['name', name], ['definitionName', definitionName], ['note', note]]);
 
   // Every instance is looked up before any create: an id re-spelt to name an instance another item
   // names (a Danube hostname in another case, RequestReads.listedInstanceId) is known only then.

@@ -100,8 +100,8 @@ export class Mutations {
   }
 
   /** Refuses, before any provider call, text a provider keeps that the scrubber would redact (secret-text.ts). */
-  private refuseSecretText(operation: MutationName, fields: readonly WrittenText[]): void {
-    this.reads.shared.secretText.check(this.principal, this.reads.requestId, operation, fields);
+  private refuseSecretText(operation: MutationName, fields: readonly WrittenText[]): Promise<void> {
+    return this.reads.shared.secretText.check(this.principal, this.reads.requestId, operation, fields);
   }
 
   async createBackup(input: { instanceId: string; name: string; diskId?: number | null; definitionName?: string | null; note?: string | null }): Promise<BackupOperationResult> {
@@ -111,7 +111,7 @@ export class Mutations {
     const diskId = input.diskId == null ? null : checkInteger(input.diskId, 'diskId', 0, 1_000_000_000);
     const definitionName = input.definitionName == null ? null : checkName(input.definitionName, 'definitionName');
     const note = checkText(input.note, 'note');
-    this.refuseSecretText('createBackup', [['name', name], ['definitionName', definitionName], ['note', note]]);
+    await this.refuseSecretText('createBackup', [['name', name], ['definitionName', definitionName], ['note', note]]);
     target.adapter.refuseInput?.(createBackupFields({ definitionName }));
     const { adapter, instance } = await this.load(target);
     const operation = await writeOnListed(adapter.account.id, () => adapter.createBackup({ instance, name, diskId, definitionName, note }, this.scope));
@@ -179,7 +179,7 @@ export class Mutations {
     if (adapter === null) throw new GatewayError('NOT_FOUND', NO_SUCH_PROVIDER_FILTER);
     requireCapability(adapter, 'SYNC_BACKUPS');
     const storageId = input.storageId == null ? null : checkName(input.storageId, 'storageId');
-    this.refuseSecretText('syncBackups', [['storageId', storageId]]);
+    await this.refuseSecretText('syncBackups', [['storageId', storageId]]);
     const operation = await adapter.syncBackups(storageId, this.scope);
     await this.reads.shared.startedOperations.started(operation);
     await this.reads.invalidation.forgetAccount(adapter);
@@ -192,7 +192,7 @@ export class Mutations {
     const name = checkName(input.name, 'name');
     parseTime(input.time);
     cronFromWeekdays(input.weekdays, input.time);
-    this.refuseSecretText('createBackupSchedule', [['name', name]]);
+    await this.refuseSecretText('createBackupSchedule', [['name', name]]);
     const { adapter, instance } = await this.load(target);
     const schedule = await writeOnListed(adapter.account.id, () => adapter.createSchedule({ instance, name, weekdays: [...input.weekdays], time: input.time }, this.scope));
     await this.forget(instance.providerId, instance.nativeId);
@@ -235,7 +235,7 @@ export class Mutations {
     const zpool = input.zpool == null ? null : checkName(input.zpool, 'zpool');
     const bandwidthLimit = input.bandwidthLimit == null ? null : checkInteger(input.bandwidthLimit, 'bandwidthLimit', 0, Number.MAX_SAFE_INTEGER);
     const description = checkText(input.description, 'description');
-    this.refuseSecretText('createBackupDefinition', [['name', name], ['cron', cron], ['node', node], ['zpool', zpool], ['description', description]]);
+    await this.refuseSecretText('createBackupDefinition', [['name', name], ['cron', cron], ['node', node], ['zpool', zpool], ['description', description]]);
     target.adapter.refuseInput?.(createDefinitionFields({ name, node, zpool, description }));
     const { adapter, instance } = await this.load(target);
     const definition = await writeOnListed(adapter.account.id, () => adapter.createDefinition({
@@ -266,9 +266,9 @@ export class Mutations {
     description?: string | null;
   }): Promise<BackupDefinition> {
     this.requireRole('updateBackupDefinition');
-    const { adapter, definition, checked: changes } = await this.definitionFor(input.definitionId, 'UPDATE_DEFINITION', (adapter) => {
+    const { adapter, definition, checked: changes } = await this.definitionFor(input.definitionId, 'UPDATE_DEFINITION', async (adapter) => {
       const description = input.description === undefined ? undefined : checkText(input.description, 'description');
-      this.refuseSecretText('updateBackupDefinition', [['description', description], ['cron', input.cron]]);
+      await this.refuseSecretText('updateBackupDefinition', [['description', description], ['cron', input.cron]]);
       adapter.refuseInput?.(updateDefinitionFields({ description }));
       return {
         ...(input.cron != null ? { cron: validateCron(input.cron) } : {}),
@@ -295,7 +295,7 @@ export class Mutations {
   async updateBackupNote(input: { backupId: string; note: string }): Promise<Backup> {
     this.requireRole('updateBackupNote');
     const note = checkText(input.note, 'note') ?? '';
-    this.refuseSecretText('updateBackupNote', [['note', note]]);
+    await this.refuseSecretText('updateBackupNote', [['note', note]]);
     const { adapter, backup } = await this.backupFor(input.backupId, 'UPDATE_BACKUP_NOTE');
     const updated = await this.forgettingWhereGone(backup.providerId, backup.instanceNativeId, writeOnListed(adapter.account.id, () => adapter.updateBackupNote(backup, note, this.scope)));
     if (backup.instanceNativeId) await this.forget(backup.providerId, backup.instanceNativeId);
@@ -346,11 +346,11 @@ export class Mutations {
   }
 
   /** The definition an id names, once its id, account, capability and then the input (`checkInput`, its result handed back) are known good. */
-  private async definitionFor<T>(id: string, capability: Parameters<typeof requireCapability>[1], checkInput: (adapter: ProviderAdapter) => T): Promise<{ adapter: ProviderAdapter; definition: BackupDefinition; checked: T }> {
+  private async definitionFor<T>(id: string, capability: Parameters<typeof requireCapability>[1], checkInput: (adapter: ProviderAdapter) => T | Promise<T>): Promise<{ adapter: ProviderAdapter; definition: BackupDefinition; checked: T }> {
     const address = decodeDefinitionId(id, 'definitionId');
     const adapter = this.reads.provider(address.providerId);
     requireCapability(adapter, capability);
-    const checked = checkInput(adapter);
+    const checked = await checkInput(adapter);
     const definition = await this.reads.definitionAt(address);
     if (!definition) throw notFound('backup definition', adapter.account.id);
     return { adapter, definition, checked };

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { LimitsConfig } from '../config/schema.js';
 import { GatewayError } from '../domain/errors.js';
+import type { SharedCounter } from '../state/shared-counter.js';
 import type { SecretSet } from '../upstream/secrets.js';
 import type { Principal } from './principal.js';
 import { quotedForms } from './quoted-forms.js';
@@ -33,11 +34,17 @@ interface Window {
  * the refusal itself still confirms a guess (a hit; a miss reads back as written), so each is
  * logged, counted, and counts against the key:
  * past `perKey` within `windowMs` every write of that key is refused until the window ends.
+ * With `shared` (Redis) the refusals count where every replica counts them too: a replica learns
+ * the key is held from the shared count its own next refusal brings back, so across N replicas a
+ * key is refused at most `perKey` + N - 1 times a window, not N times `perKey` (as
+ * limits.authFailures); a Redis that fails or is late leaves this process's count to decide.
  *
  * Every account's secrets, not the target's alone: a write into account A must not test B's key.
  */
 export class SecretTextGuard {
   private readonly windows = new Map<string, Window>();
+  /** Keys the shared count found past `perKey`, and when (nowMs) their shared window ends. */
+  private readonly sharedHolds = new Map<string, number>();
 
   constructor(
     private readonly secretSets: () => readonly SecretSet[],
@@ -45,6 +52,7 @@ export class SecretTextGuard {
     private readonly logger: Logger,
     private readonly counted: () => void = () => undefined,
     private readonly nowMs: () => number = () => performance.now(),
+    private readonly shared: SharedCounter | null = null,
   ) {}
 
   /** Throws FORBIDDEN while `principal`'s key is held back for its refusals: any write, before it looks at anything. */
@@ -55,14 +63,15 @@ export class SecretTextGuard {
 
   /**
    * Throws BAD_USER_INPUT naming the first of `fields` the scrubber would change; logged at warn
-   * (key id, operation, field: never the text) and counted against the key.
+   * (key id, operation, field: never the text) and counted against the key, in Redis too when
+   * shared (waited for, so the next write on any replica finds it counted).
    */
-  check(principal: Principal, requestId: string, operation: string, fields: readonly WrittenText[]): void {
+  async check(principal: Principal, requestId: string, operation: string, fields: readonly WrittenText[]): Promise<void> {
     this.refuseHeld(principal);
     for (const [field, value] of fields) {
       if (value == null || value === '' || !this.redacted(value)) continue;
       const now = this.nowMs();
-      const refusals = this.count(principal.keyId, now);
+      const refusals = Math.max(this.count(principal.keyId, now), await this.countShared(principal.keyId));
       this.counted();
       this.logger.warn(
         { client: principal.name, keyId: principal.keyId, operation, field, requestId, refusalsInWindow: refusals, limit: this.settings.perKey },
@@ -89,11 +98,29 @@ export class SecretTextGuard {
     return 1;
   }
 
-  /** Whole seconds until the key's window ends when it has used its refusals, else null. */
+  /** The key's refusals within the shared window, this one counted, noting a hold once past `perKey`; 0 without Redis or when it failed. */
+  private async countShared(keyId: string): Promise<number> {
+    const counted = await this.shared?.add(keyId);
+    if (!counted) return 0;
+    if (counted.count >= this.settings.perKey) this.sharedHolds.set(keyId, this.nowMs() + counted.msBeforeNext);
+    return counted.count;
+  }
+
+  /** Whole seconds until the key's window (this process's, or the shared one) ends when it has used its refusals, else null. */
   private heldFor(keyId: string, now: number): number | null {
     const current = this.current(keyId, now);
-    if (!current || current.refusals < this.settings.perKey) return null;
-    return Math.max(1, Math.ceil((current.startedAt + this.settings.windowMs - now) / 1000));
+    const localEnd = current && current.refusals >= this.settings.perKey ? current.startedAt + this.settings.windowMs : null;
+    const end = Math.max(localEnd ?? 0, this.sharedHoldEnd(keyId, now) ?? 0);
+    if (end === 0) return null;
+    return Math.max(1, Math.ceil((end - now) / 1000));
+  }
+
+  private sharedHoldEnd(keyId: string, now: number): number | null {
+    const end = this.sharedHolds.get(keyId);
+    if (end === undefined) return null;
+    if (end > now) return end;
+    this.sharedHolds.delete(keyId);
+    return null;
   }
 
   private current(keyId: string, now: number): Window | null {

@@ -1,4 +1,5 @@
 import type { RowLeftOut } from '../domain/row-left-out.js';
+import type { SharedCounters } from '../state/shared-counter.js';
 import { rowsLeftOutLog } from './rows-left-out.js';
 import { MutationsRunning } from './mutations-running.js';
 import { RecentlyListedIds } from './recently-listed-ids.js';
@@ -48,6 +49,8 @@ export interface SharedServicesOptions {
   countStoreFailure?: CountStoreFailure | undefined;
   /** Told of each write refused for text the gateway redacts (SecretTextGuard): a metric. */
   countSecretTextRefusal?: (() => void) | undefined;
+  /** limits.secretTextRefusals counted across replicas (Redis); each process counts alone without it. */
+  sharedSecretTextRefusals?: SharedCounters | undefined;
   /** Tests only: the build the read cache files its entries under (BUILD_ID when absent), to run two builds side by side. */
   cacheBuild?: string | undefined;
   /**
@@ -119,7 +122,8 @@ export class SharedServices {
     const counted = (user: StoreUser) => (countStoreFailure ? { user, count: countStoreFailure } : undefined);
     this.listedIds = options.listedIds ?? new RecentlyListedIds();
     this.maxUpstreamCallsPerRequest = limits.maxUpstreamCallsPerRequest;
-    this.secretText = new SecretTextGuard(() => providers.all.map((adapter) => adapter.upstream.secrets), limits.secretTextRefusals, logger, options.countSecretTextRefusal);
+    const sharedSecretText = options.sharedSecretTextRefusals?.counter('secret-text:key', limits.secretTextRefusals.perKey, Math.max(1, Math.ceil(limits.secretTextRefusals.windowMs / 1000))) ?? null;
+    this.secretText = new SecretTextGuard(() => providers.all.map((adapter) => adapter.upstream.secrets), limits.secretTextRefusals, logger, options.countSecretTextRefusal, undefined, sharedSecretText);
     this.maxUpstreamAnswerBytesPerRequest = limits.maxUpstreamAnswerBytesPerRequest;
     // Each in a namespace of its own: a flood of cached reads can never evict an idempotency record.
     const cacheStore = store.namespace('cache', { maxEntries: limits.readCacheMaxEntries, maxBytes: limits.readCacheMaxBytes });

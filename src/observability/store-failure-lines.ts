@@ -20,6 +20,7 @@ export type StoreUser =
   | 'restore_order'
   | 'rate_limit'
   | 'auth_failures'
+  | 'secret_text_refusals'
   | 'subscriptions'
   | 'deletes_in_flight'
   | 'finish_times'
@@ -34,6 +35,7 @@ export const STORE_USERS: readonly StoreUser[] = [
   'restore_order',
   'rate_limit',
   'auth_failures',
+  'secret_text_refusals',
   'subscriptions',
   'deletes_in_flight',
   'finish_times',

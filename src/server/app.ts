@@ -195,6 +195,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     }),
   );
   const cacheTtl = new Map(config.providers.map((provider) => [provider.id, provider.cacheTtlMs ?? READ_CACHE_DEFAULTS.cacheTtlMs]));
+  const sharedCounters = await sharedLimitCounters(store, logger, countStoreFailure, options.storeFailureLineMs, options.subscriptionLeaseMs);
   const services = new SharedServices(new ProviderSet(adapters), store, logger, {
     maxPageSize: config.limits.maxPageSize,
     batching: options.batching ?? true,
@@ -207,6 +208,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     subscriptionStoreOutageMs: options.subscriptionStoreOutageMs,
     countStoreFailure,
     countSecretTextRefusal: () => metrics.secretTextRefused(),
+    sharedSecretTextRefusals: sharedCounters?.secretText,
     listedIds,
     cacheBuild: options.cacheBuild,
     lateStoreWrites,
@@ -216,7 +218,6 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   metrics.showRedisConnections(redisConnections);
   const protectionSweep = config.protection.sweepIntervalMs > 0 ? new ProtectionSweep(services, metrics.registry, config.protection.sweepIntervalMs, logger) : null;
   const authenticator = new ClientAuthenticator(config.clients, anonymousPrincipal(config));
-  const sharedCounters = await sharedLimitCounters(store, logger, countStoreFailure, options.storeFailureLineMs, options.subscriptionLeaseMs);
   const rateLimiter = config.limits.rateLimit
     ? new RateLimiter(config.limits.rateLimit, undefined, sharedCounters ? sharedRateCounters(sharedCounters.rate, config.limits.rateLimit) : null)
     : null;

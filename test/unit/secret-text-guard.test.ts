@@ -19,9 +19,9 @@ function guardAt(clock: { now: number }, perKey = 2, windowMs = 10_000) {
   return { guard, counted: () => counted };
 }
 
-const codeOf = (act: () => void): string | null => {
+const codeOf = async (act: () => void | Promise<void>): Promise<string | null> => {
   try {
-    act();
+    await act();
     return null;
   } catch (error) {
     return isGatewayError(error) ? error.code : 'THROWN';
@@ -29,27 +29,27 @@ const codeOf = (act: () => void): string | null => {
 };
 
 describe('SecretTextGuard', () => {
-  it('refuses a piece of any account secret and lets other text through, counting each refusal', () => {
+  it('refuses a piece of any account secret and lets other text through, counting each refusal', async () => {
     const clock = { now: 0 };
     const { guard, counted } = guardAt(clock, 10);
     const writer = principal('k1');
-    expect(codeOf(() => guard.check(writer, 'r', 'updateBackupNote', [['note', 'see Ke6uWa1 ok']]))).toBe(null);
-    expect(codeOf(() => guard.check(writer, 'r', 'updateBackupNote', [['note', 'x 8dKe6uWa1c']]))).toBe('BAD_USER_INPUT');
-    expect(codeOf(() => guard.check(writer, 'r', 'updateBackupNote', [['note', null], ['name', 'Lm2pRt9wZk']]))).toBe('BAD_USER_INPUT');
+    expect(await codeOf(() => guard.check(writer, 'r', 'updateBackupNote', [['note', 'see Ke6uWa1 ok']]))).toBe(null);
+    expect(await codeOf(() => guard.check(writer, 'r', 'updateBackupNote', [['note', 'x 8dKe6uWa1c']]))).toBe('BAD_USER_INPUT');
+    expect(await codeOf(() => guard.check(writer, 'r', 'updateBackupNote', [['note', null], ['name', 'Lm2pRt9wZk']]))).toBe('BAD_USER_INPUT');
     expect(counted()).toBe(2);
   });
 
-  it('holds a key back once it has used its refusals, until its window ends, and no other key', () => {
+  it('holds a key back once it has used its refusals, until its window ends, and no other key', async () => {
     const clock = { now: 0 };
     const { guard } = guardAt(clock);
     const writer = principal('k1');
-    for (let attempt = 0; attempt < 2; attempt++) expect(codeOf(() => guard.check(writer, 'r', 'createBackup', [['name', 'Qx7vLm2pRt']]))).toBe('BAD_USER_INPUT');
+    for (let attempt = 0; attempt < 2; attempt++) expect(await codeOf(() => guard.check(writer, 'r', 'createBackup', [['name', 'Qx7vLm2pRt']]))).toBe('BAD_USER_INPUT');
     clock.now = 9_999;
-    expect(codeOf(() => guard.refuseHeld(writer))).toBe('FORBIDDEN');
-    expect(codeOf(() => guard.check(writer, 'r', 'createBackup', [['name', 'nightly']]))).toBe('FORBIDDEN');
-    expect(codeOf(() => guard.refuseHeld(principal('k2')))).toBe(null);
+    expect(await codeOf(() => guard.refuseHeld(writer))).toBe('FORBIDDEN');
+    expect(await codeOf(() => guard.check(writer, 'r', 'createBackup', [['name', 'nightly']]))).toBe('FORBIDDEN');
+    expect(await codeOf(() => guard.refuseHeld(principal('k2')))).toBe(null);
     clock.now = 10_000;
-    expect(codeOf(() => guard.refuseHeld(writer))).toBe(null);
-    expect(codeOf(() => guard.check(writer, 'r', 'createBackup', [['name', 'nightly']]))).toBe(null);
+    expect(await codeOf(() => guard.refuseHeld(writer))).toBe(null);
+    expect(await codeOf(() => guard.check(writer, 'r', 'createBackup', [['name', 'nightly']]))).toBe(null);
   });
 });

@@ -93,7 +93,7 @@ describe('store failure lines', () => {
     expect(events()).toHaveLength(3);
     const counter = (await metrics.registry.getSingleMetric('backup_graph_store_failures_total')!.get()).values;
     const counts = Object.fromEntries(counter.map(({ labels, value }) => [`${String(labels.store)} ${String(labels.failure)}`, value]));
-    const users = ['read_cache', 'idempotency', 'create_order', 'restore_order', 'rate_limit', 'auth_failures', 'subscriptions', 'deletes_in_flight', 'finish_times', 'create_findings', 'restore_outcomes', 'started_operations'];
+    const users = ['read_cache', 'idempotency', 'create_order', 'restore_order', 'rate_limit', 'auth_failures', 'secret_text_refusals', 'subscriptions', 'deletes_in_flight', 'finish_times', 'create_findings', 'restore_outcomes', 'started_operations'];
     expect(STORE_USERS).toEqual(users);
     expect(counts).toEqual(Object.fromEntries(users.flatMap((user) => [[`${user} timeout`, user === 'idempotency' ? 4 : 0], [`${user} error`, user === 'idempotency' ? 2 : 0]])));
   });
