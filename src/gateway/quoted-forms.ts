@@ -3,13 +3,16 @@
  * as it stands (the scrubber runs over an answer's text before it is parsed): as written; in a
  * JSON string as JSON.stringify writes it (a newline is `\n`); as ASCII-only, HTML-safe JSON
  * (Python's ensure_ascii, Gson's and Rails' `\u003c` for `<`, `>`, `&`, `=`, `'`); with `/` as
- * `\/` (PHP's encoder); and XML-escaped. A text the scrubber passes as written may not pass so
+ * `\/` (PHP's encoder); XML-escaped; and URL-encoded, as encodeURIComponent and a form body
+ * write it (BILLmanager quotes Zomro's form body back in an error message: a name of
+ * `ken"-3f90` ... `ken"-3f9f` came back with `ken%22-3f9a` `[redacted]`, the scrubber reading
+ * `%22` as a joiner it does not see in `"`). A text the scrubber passes as written may not pass so
  * quoted: "pi-key-" + newline + "/4" read back `[redacted]` from Danube's JSON, the oracle again.
  */
 export function quotedForms(text: string): string[] {
   const json = JSON.stringify(text);
   const asciiJson = json.replace(/[^\u0020-\u007e]|[<>&=']/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  const forms = new Set([text, json, asciiJson, json.replaceAll('/', '\\/'), xmlEscaped(text)]);
+  const forms = new Set([text, json, asciiJson, json.replaceAll('/', '\\/'), xmlEscaped(text), encodeURIComponent(text), new URLSearchParams([['', text]]).toString().slice(1)]);
   return [...forms];
 }
 
