@@ -10,6 +10,13 @@
  * quoted: "pi-key-" + newline + "/4" read back `[redacted]` from Danube's JSON, the oracle again.
  */
 export function quotedForms(text: string): string[] {
+  const forms = formsAsQuoted(text);
+  // A provider that normalises what it keeps (NFKC) sends full-width `ｐｉ-ｋｅｙ` back as `pi-key`.
+  const compatible = text.normalize('NFKC');
+  return compatible === text ? forms : [...new Set([...forms, ...formsAsQuoted(compatible)])];
+}
+
+function formsAsQuoted(text: string): string[] {
   const json = JSON.stringify(text);
   const asciiJson = json.replace(/[^\u0020-\u007e]|[<>&=']/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
   const forms = new Set([text, json, asciiJson, json.replaceAll('/', '\\/'), xmlEscaped(text), encodeURIComponent(text), new URLSearchParams([['', text]]).toString().slice(1)]);

@@ -39,6 +39,16 @@ describe('SecretTextGuard', () => {
     expect(counted()).toBe(2);
   });
 
+  it('refuses full-width or other compatibility forms of a piece, which a provider normalising its text (NFKC) would send back as the piece itself', async () => {
+    const { guard } = guardAt({ now: 0 }, 10);
+    const writer = principal('k1');
+    const fullWidth = [...'8dKe6uWa1c'].map((character) => String.fromCharCode(character.charCodeAt(0) + 0xfee0)).join('');
+    expect(fullWidth.normalize('NFKC')).toBe('8dKe6uWa1c');
+    expect(await codeOf(() => guard.check(writer, 'r', 'updateBackupNote', [['note', `x ${fullWidth}`]]))).toBe('BAD_USER_INPUT');
+    // guard: full-width text holding no piece is written
+    expect(await codeOf(() => guard.check(writer, 'r', 'updateBackupNote', [['note', 'ｎｉｇｈｔｌｙ ｂａｃｋｕｐ']]))).toBe(null);
+  });
+
   it('holds a key back once it has used its refusals, until its window ends, and no other key', async () => {
     const clock = { now: 0 };
     const { guard } = guardAt(clock);
