@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SeededRandom, type SimulatorSeedOptions } from '../../simulator/random.js';
 import { ProviderSimulator, type SimRequest, type SimResponse, type SimulatorServerOptions } from '../../simulator/server.js';
+import { isSimulatedRoute, resourceNotFound } from './sim-routes.js';
 
 /** The sixth instance's newest backup is an hour old, so the demo has PROTECTED instances (the other seeded dates are years old). */
 const recent = (): Date => new Date(Date.now() - 60 * 60 * 1000);
@@ -470,11 +471,15 @@ export class DanubeSimulator extends ProviderSimulator {
 
   /**
    * Every answer of Danube's API views carries `es_version`, `es_username` and `es_dc` (esdc-ce's
-   * api/response.py `set_response_headers`; providers.md); the proxy's answer (backupPathsRoutedElsewhere) none.
+   * api/response.py `set_response_headers`; providers.md); the proxy's answer (backupPathsRoutedElsewhere)
+   * and Django's for a path with no route (resourceNotFound) none.
    */
   protected handle(request: SimRequest): SimResponse {
     const segments = request.segments[0] === 'api' ? request.segments.slice(1) : request.segments;
     if (this.backupPathsRoutedElsewhere && isBackupPath(segments)) return { status: 404, json: { detail: 'Not found.' } };
+    // No url pattern, no view: Django's 404 handler, before authentication (sim-routes.ts). The
+    // simulator answered DRF's "Not found" with Danube's headers, as a view would.
+    if (!isSimulatedRoute(segments)) return resourceNotFound();
     const answer = this.answer(request);
     return { ...answer, headers: { ...DANUBE_HEADERS, ...answer.headers } };
   }

@@ -1,0 +1,35 @@
+import type { SimResponse } from '../../simulator/server.js';
+
+/** esdc-ce's url patterns' names: `[A-Za-z0-9\._-]+` for hostnames, uuids and backup or definition names (api/vm/urls.py). */
+const NAME = /^[A-Za-z0-9._-]+$/;
+/** A task id's (api/task/urls.py). */
+const TASK_ID = /^[A-Za-z0-9-]+$/;
+
+/**
+ * Whether the path (under /api, decoded) is one of the routes the Danube simulator serves, matched as
+ * esdc-ce's url patterns match them: the login, the task list, a task's status and cancel, the VM
+ * list, the definitions of all VMs, and a VM's backups and definitions, each name by its pattern.
+ * esdc-ce has more (a VM's details, its status, nodes, images): the gateway calls none, and the
+ * simulator answers them as paths with no route.
+ */
+export function isSimulatedRoute(segments: readonly string[]): boolean {
+  const [first, second, third, fourth, fifth] = segments;
+  const length = segments.length;
+  if (first === 'accounts') return length === 2 && second === 'login';
+  if (first === 'task') return length === 1 || (length === 3 && TASK_ID.test(second ?? '') && (third === 'status' || third === 'cancel'));
+  if (first !== 'vm') return false;
+  if (length === 1) return true;
+  if (second === 'define' && third === 'backup' && length === 3) return true;
+  if (!NAME.test(second ?? '')) return false;
+  if (third === 'backup') return length === 3 || (length === 4 && NAME.test(fourth ?? ''));
+  if (third === 'define' && fourth === 'backup') return length === 4 || (length === 5 && NAME.test(fifth ?? ''));
+  return false;
+}
+
+/**
+ * What esdc-ce answers a path no url pattern matches: Django's `handler404`, its core/views.py
+ * `page_not_found`, `HttpResponseNotFound('Resource not found', content_type='application/json')`
+ * under /api/: the two words as they are (no JSON, though named so), from no API view, so without
+ * the `es_version`, `es_username` and `es_dc` headers, and before any view asks who is calling.
+ */
+export const resourceNotFound = (): SimResponse => ({ status: 404, text: 'Resource not found', headers: { 'content-type': 'application/json' } });
