@@ -28,6 +28,10 @@ export interface SweptAccount {
  * hash of one: two deployments with the same ids at the same urls but other credentials (another
  * user of the same panel) still share; they read the same panel, and a separate Redis database is
  * their way apart (docs/operations.md, "Alerts without a dashboard open").
+ *
+ * The ids-only key of the builds before (`sha256(JSON.stringify(sortedIds))`) is never read, not even
+ * for the last-known counts of an account failing the first sweep after the upgrade: any deployment
+ * with the same ids, at any url, wrote there, and its counts would be carried as this one's.
  */
 export function sweepKeys(accounts: readonly SweptAccount[]): SweepKeys {
   const named = accounts.map((account) => [account.id, account.kind, endpointOf(account.url)].join('\n')).sort();
