@@ -1,4 +1,5 @@
-import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { operationChecksPlugin, type OperationCheck } from './operation-checks.js';
 import { GraphQLError, visit, type DocumentNode, type FieldNode } from 'graphql';
 import { hasRole, type Principal } from '../gateway/principal.js';
 import type { GraphQLContext } from './context.js';
@@ -55,14 +56,13 @@ export function introspectionCheck(introspection: boolean): IntrospectionCheck {
  * The check on Apollo's side, at didResolveOperation: it runs for every request (GET, POST, a
  * persisted query by its hash), a document from Apollo's cache too, and before anything executes.
  */
-export function introspectionPlugin(check: IntrospectionCheck): ApolloServerPlugin<GraphQLContext> {
-  // One listener for every request: it keeps nothing of one.
-  const listener: GraphQLRequestListener<GraphQLContext> = {
-    didResolveOperation: async ({ document, contextValue }) => {
-      const refusal = check(document, contextValue.reads.principal);
-      // 400, as the validation error it used to be; Apollo takes `http` off before the answer.
-      if (refusal) throw new GraphQLError(refusal.message, { nodes: refusal.nodes, extensions: { ...refusal.extensions, http: { status: 400 } } });
-    },
+export function introspectionCheckForApollo(check: IntrospectionCheck): OperationCheck<GraphQLContext> {
+  return ({ document, contextValue }) => {
+    const refusal = check(document, contextValue.reads.principal);
+    // 400, as the validation error it used to be; Apollo takes `http` off before the answer.
+    return refusal && new GraphQLError(refusal.message, { nodes: refusal.nodes, extensions: { ...refusal.extensions, http: { status: 400 } } });
   };
-  return { requestDidStart: async () => listener };
 }
+
+/** The check alone as a plugin; the gateway runs it first among the others of `operationChecksPlugin`. */
+export const introspectionPlugin = (check: IntrospectionCheck): ApolloServerPlugin<GraphQLContext> => operationChecksPlugin([introspectionCheckForApollo(check)]);

@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
+import type { ApolloServerPlugin } from '@apollo/server';
 import {
   GraphQLError,
   Kind,
@@ -14,6 +14,7 @@ import {
   type VariableDefinitionNode,
   type VariableNode,
 } from 'graphql';
+import { operationChecksPlugin, type OperationCheck } from './operation-checks.js';
 
 /** How much of a variable's default a refusal quotes: it may be as long as the body. */
 const QUOTED_DEFAULT_CHARACTERS = 100;
@@ -95,19 +96,16 @@ export function nullVariablesCheck(schema: GraphQLSchema, document: DocumentNode
   return operation ? nullForRequiredRefusal(schema, document, operation, variables) : null;
 }
 
-/** The check on Apollo's side, at didResolveOperation: every request (GET, POST, a persisted query by its hash), before anything executes. */
-export function nullVariablesPlugin<T extends object>(): ApolloServerPlugin<T> {
-  const listener: GraphQLRequestListener<T> = {
-    // Not async: a warm request with nothing to refuse gets the one settled promise back, not a new one.
-    didResolveOperation: ({ document, operation, request, schema }) => {
-      if (!operation || !request.variables) return NOTHING_REFUSED;
-      const refusal = nullForRequiredRefusal(schema, document, operation, request.variables);
-      // 400, as a variable of the wrong type is; Apollo takes `http` off before the answer.
-      if (refusal) return Promise.reject(new GraphQLError(refusal.message, { nodes: refusal.nodes, extensions: { ...refusal.extensions, http: { status: 400 } } }));
-      return NOTHING_REFUSED;
-    },
+/** The check on Apollo's side (operationChecksPlugin), at didResolveOperation: every request (GET, POST, a persisted query by its hash), before anything executes. */
+export function nullVariablesCheckForApollo<T extends object>(): OperationCheck<T> {
+  return ({ document, operation, request, schema }) => {
+    if (!operation || !request.variables) return null;
+    const refusal = nullForRequiredRefusal(schema, document, operation, request.variables);
+    // 400, as a variable of the wrong type is; Apollo takes `http` off before the answer.
+    return refusal && new GraphQLError(refusal.message, { nodes: refusal.nodes, extensions: { ...refusal.extensions, http: { status: 400 } } });
   };
-  return { requestDidStart: async () => listener };
 }
 
-const NOTHING_REFUSED: Promise<void> = Promise.resolve();
+/** The check alone as a plugin (its tests); the gateway runs it among the others of `operationChecksPlugin`. */
+export const nullVariablesPlugin = <T extends object>(): ApolloServerPlugin<T> => operationChecksPlugin([nullVariablesCheckForApollo<T>()]);
+

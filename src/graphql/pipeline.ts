@@ -1,5 +1,5 @@
 import { GraphQLError, defaultFieldResolver, isUnionType, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/schema.js';
 import { GatewayError } from '../domain/errors.js';
@@ -175,9 +175,10 @@ function isEntityReference(representation: unknown, entityTypes: ReadonlySet<str
 
 /** Apollo's side of `logErrors`: every error of an HTTP request, logged once with the request id. */
 export function errorLogPlugin(pipeline: RequestPipeline): ApolloServerPlugin<GraphQLContext> {
-  return {
-    requestDidStart: async () => ({
-      didEncounterErrors: async ({ contextValue, errors }) => pipeline.logErrors(contextValue.requestId, errors),
-    }),
+  // One listener, and one settled promise of it, for every request: it keeps nothing of one.
+  const listener: GraphQLRequestListener<GraphQLContext> = {
+    didEncounterErrors: async ({ contextValue, errors }) => pipeline.logErrors(contextValue.requestId, errors),
   };
+  const started = Promise.resolve(listener);
+  return { requestDidStart: () => started };
 }

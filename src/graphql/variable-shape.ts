@@ -1,6 +1,7 @@
-import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
+import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, getOperationAST, isInputObjectType, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { MAX_NESTING } from './limits/nesting.js';
+import { operationChecksPlugin, type OperationCheck } from './operation-checks.js';
 
 /**
  * A variable holding an object with more names than any input type of the schema has fields,
@@ -33,20 +34,33 @@ export function widestInputObject(schema: GraphQLSchema): number {
 /** What makes a value no input type can take: an object of more names than `most`, or nesting past MAX_NESTING. */
 export type Unshapely = { names: number } | { deeper: true };
 
-/** The first object in `value` (at any depth, in lists too) of more names than `most`, or a level past MAX_NESTING; null for neither. Walked without recursion: JSON may nest deeper than the stack. */
+/**
+ * The first object in `value` (at any depth, in lists too) of more names than `most`, or a level
+ * past MAX_NESTING; null for neither. Found in the order a stack of what is left to look at finds
+ * it (an object's names before its values, its last value first). A scalar is answered at once,
+ * and the walk allocates nothing but an object's names: it recurses, at most MAX_NESTING calls
+ * deep, as it stops at the level past that (JSON may nest deeper than the stack, the walk never does).
+ */
 export function unshapely(value: unknown, most: number): Unshapely | null {
-  const pending: Array<{ item: unknown; depth: number }> = [{ item: value, depth: 1 }];
-  while (pending.length > 0) {
-    const { item, depth } = pending.pop() as { item: unknown; depth: number };
-    if (typeof item !== 'object' || item === null) continue;
-    if (depth > MAX_NESTING) return { deeper: true };
-    if (Array.isArray(item)) {
-      for (const entry of item) pending.push({ item: entry, depth: depth + 1 });
-      continue;
+  return typeof value === 'object' && value !== null ? unshapelyAt(value, 1, most) : null;
+}
+
+function unshapelyAt(item: object, depth: number, most: number): Unshapely | null {
+  if (depth > MAX_NESTING) return { deeper: true };
+  if (Array.isArray(item)) {
+    for (let index = item.length - 1; index >= 0; index--) {
+      const entry: unknown = item[index];
+      const found = typeof entry === 'object' && entry !== null ? unshapelyAt(entry, depth + 1, most) : null;
+      if (found) return found;
     }
-    const names = Object.keys(item);
-    if (names.length > most) return { names: names.length };
-    for (const name of names) pending.push({ item: (item as Record<string, unknown>)[name], depth: depth + 1 });
+    return null;
+  }
+  const names = Object.keys(item);
+  if (names.length > most) return { names: names.length };
+  for (let index = names.length - 1; index >= 0; index--) {
+    const entry: unknown = (item as Record<string, unknown>)[names[index] as string];
+    const found = typeof entry === 'object' && entry !== null ? unshapelyAt(entry, depth + 1, most) : null;
+    if (found) return found;
   }
   return null;
 }
@@ -74,18 +88,15 @@ export function wideVariablesCheck(schema: GraphQLSchema, document: DocumentNode
   return operation ? wideVariableRefusal(schema, operation, variables) : null;
 }
 
-const NOTHING_REFUSED: Promise<void> = Promise.resolve();
-
-/** The check on Apollo's side, at didResolveOperation: every request (GET, POST, a persisted query by its hash), before anything executes. */
-export function wideVariablesPlugin<T extends object>(): ApolloServerPlugin<T> {
-  const listener: GraphQLRequestListener<T> = {
-    didResolveOperation: ({ operation, request, schema }) => {
-      if (!operation || !request.variables) return NOTHING_REFUSED;
-      const refusal = wideVariableRefusal(schema, operation, request.variables);
-      // 400, as a variable of the wrong type is; Apollo takes `http` off before the answer.
-      if (refusal) return Promise.reject(new GraphQLError(refusal.message, { nodes: refusal.nodes, extensions: { ...refusal.extensions, http: { status: 400 } } }));
-      return NOTHING_REFUSED;
-    },
+/** The check on Apollo's side (operationChecksPlugin), at didResolveOperation: every request (GET, POST, a persisted query by its hash), before anything executes. */
+export function wideVariablesCheckForApollo<T extends object>(): OperationCheck<T> {
+  return ({ operation, request, schema }) => {
+    if (!operation || !request.variables) return null;
+    const refusal = wideVariableRefusal(schema, operation, request.variables);
+    // 400, as a variable of the wrong type is; Apollo takes `http` off before the answer.
+    return refusal && new GraphQLError(refusal.message, { nodes: refusal.nodes, extensions: { ...refusal.extensions, http: { status: 400 } } });
   };
-  return { requestDidStart: async () => listener };
 }
+
+/** The check alone as a plugin (its tests); the gateway runs it among the others of `operationChecksPlugin`. */
+export const wideVariablesPlugin = <T extends object>(): ApolloServerPlugin<T> => operationChecksPlugin([wideVariablesCheckForApollo<T>()]);

@@ -15,12 +15,13 @@ import { LateInvalidations, lateStoreWritesOf } from '../gateway/late-invalidati
 import { RESTORE_OUTCOMES_NAMESPACE } from '../state/kept-outcomes.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { buildSchema } from '../graphql/schema.js';
-import { costLimitPlugin } from '../graphql/limits/cost-rule.js';
-import { nullVariablesPlugin } from '../graphql/null-variables.js';
-import { wideVariablesPlugin } from '../graphql/variable-shape.js';
+import { costLimitCheck } from '../graphql/limits/cost-rule.js';
+import { nullVariablesCheckForApollo } from '../graphql/null-variables.js';
+import { wideVariablesCheckForApollo } from '../graphql/variable-shape.js';
+import { operationChecksPlugin } from '../graphql/operation-checks.js';
 import { jitExecutorForApollo } from '../graphql/jit-executor.js';
 import { createRequestPipeline, errorLogPlugin } from '../graphql/pipeline.js';
-import { introspectionPlugin } from '../graphql/introspection.js';
+import { introspectionCheckForApollo } from '../graphql/introspection.js';
 import { repeatedErrorsPlugin } from '../graphql/repeated-errors.js';
 import { schemaAudiencePlugin } from '../graphql/schema-audience.js';
 import { expressMiddleware } from './apollo-express.js';
@@ -323,7 +324,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     gateway: jitExecutorForApollo(pipeline.executor),
     formatError: pipeline.formatError,
     includeStacktraceInErrorResponses: false,
-    // Apollo's switch is per server; ours (introspectionPlugin below) lets admin keys through
+    // Apollo's switch is per server; ours (introspectionCheckForApollo below) lets admin keys through
     // when the config says no, with a message naming the key.
     introspection: true,
     csrfPrevention: true,
@@ -342,11 +343,14 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
       schemaAudiencePlugin(),
       repeatedErrorsPlugin<GraphQLContext>(),
       metrics.plugin<GraphQLContext>(),
-      // Before the cost check: both refuse at didResolveOperation, and the first listed is answered.
-      introspectionPlugin(pipeline.introspectionRefusal),
-      costLimitPlugin<GraphQLContext>(config.limits),
-      nullVariablesPlugin<GraphQLContext>(),
-      wideVariablesPlugin<GraphQLContext>(),
+      // All refuse at didResolveOperation, as one listener (a plugin each cost every request its own
+      // promises): the first listed to refuse is answered, the introspection switch before the cost.
+      operationChecksPlugin<GraphQLContext>([
+        introspectionCheckForApollo(pipeline.introspectionRefusal),
+        costLimitCheck<GraphQLContext>(config.limits),
+        nullVariablesCheckForApollo<GraphQLContext>(),
+        wideVariablesCheckForApollo<GraphQLContext>(),
+      ]),
       errorLogPlugin(pipeline),
       // Its own 10 s default would cut a write still running within the configured drain, and the
       // whole drain would outlast the process's own timer, which starts at the signal: the plugin

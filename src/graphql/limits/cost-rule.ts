@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
+import type { ApolloServerPlugin } from '@apollo/server';
 import {
   GraphQLError,
   Kind,
@@ -24,6 +24,7 @@ import {
   type ValidationRule,
   type ValueNode,
 } from 'graphql';
+import { operationChecksPlugin, type OperationCheck } from '../operation-checks.js';
 import { PROTECTION_JUDGEMENT_COST, judgesProtection } from './protection-filter-cost.js';
 import { variablesWithDefaults } from './variables-with-defaults.js';
 
@@ -280,30 +281,25 @@ function costWithVariables(options: CostOptions) {
   };
 }
 
-/** A settled promise to hand Apollo when nothing is refused, rather than a new one per request. */
-const NOTHING_REFUSED: Promise<void> = Promise.resolve();
-
 /**
  * The same cost with the request's variables, once the operation is known
  * and before any resolver runs: `_entities(representations: $r)` with 5,000
  * representations is refused here (QUERY_TOO_COMPLEX, HTTP 400) without a
  * single upstream call. Also enforces `maxListArgument`, which the
- * validation rule does not know.
+ * validation rule does not know. Apollo's side (operationChecksPlugin).
  */
-export function costLimitPlugin<T extends object>(limits: CostLimits): ApolloServerPlugin<T> {
+export function costLimitCheck<T extends object>(limits: CostLimits): OperationCheck<T> {
   const options = costOptionsOf(limits);
   const cost = costWithVariables(options);
-  const listener: GraphQLRequestListener<T> = {
-    // Not async: a warm request with nothing to refuse gets the one settled promise back, not a new one.
-    didResolveOperation: ({ document, operation, request, schema }) => {
-      if (!operation || !mayHoldLists(document)) return NOTHING_REFUSED;
-      const message = refusal(cost(schema, document, operation, request.variables ?? {}), options);
-      if (message) return Promise.reject(new GraphQLError(message, { extensions: { http: { status: 400 } } }));
-      return NOTHING_REFUSED;
-    },
+  return ({ document, operation, request, schema }) => {
+    if (!operation || !mayHoldLists(document)) return null;
+    const message = refusal(cost(schema, document, operation, request.variables ?? {}), options);
+    return message ? new GraphQLError(message, { extensions: { http: { status: 400 } } }) : null;
   };
-  return { requestDidStart: async () => listener };
 }
+
+/** The check alone as a plugin (its tests); the gateway runs it among the others of `operationChecksPlugin`. */
+export const costLimitPlugin = <T extends object>(limits: CostLimits): ApolloServerPlugin<T> => operationChecksPlugin([costLimitCheck<T>(limits)]);
 
 type CostLimits = { maxCost: number; maxPageSize: number; maxListArgument: number };
 
