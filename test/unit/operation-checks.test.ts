@@ -6,6 +6,7 @@ import { costLimitPlugin } from '../../src/graphql/limits/cost-rule.js';
 import { MAX_NESTING } from '../../src/graphql/limits/nesting.js';
 import { nullVariablesPlugin } from '../../src/graphql/null-variables.js';
 import { operationChecksPlugin, type OperationCheck } from '../../src/graphql/operation-checks.js';
+import { errorLogPlugin, type RequestPipeline } from '../../src/graphql/pipeline.js';
 import { unshapely, wideVariablesPlugin, type Unshapely } from '../../src/graphql/variable-shape.js';
 
 /**
@@ -35,6 +36,8 @@ describe('the checks at didResolveOperation', () => {
     ['null variables', nullVariablesPlugin<object>()],
     ['wide variables', wideVariablesPlugin<object>()],
     ['introspection', introspectionPlugin(introspectionCheck(false)) as unknown as ApolloServerPlugin<object>],
+    // Not a check, but made once alike: a listener that keeps nothing of a request.
+    ['error log', errorLogPlugin({} as RequestPipeline) as unknown as ApolloServerPlugin<object>],
   ];
   it.each(plugins)('hand every request the one settled listener (%s): no promise or listener made per request', (_name, plugin) => {
     const first = plugin.requestDidStart!({} as never);
