@@ -290,6 +290,8 @@ export default {
     'src/graphql/variable-shape.ts',
     'src/providers/zstack/expired-job-answers.ts',
     'src/config/setting-names.ts',
+    'src/gateway/secret-text.ts',
+    'src/gateway/quoted-forms.ts',
   ],
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
