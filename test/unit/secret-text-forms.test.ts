@@ -60,7 +60,7 @@ async function refusal(act: () => void | Promise<void>): Promise<{ code: string;
 }
 
 describe('quotedForms', () => {
-  it('is the text as written, in JSON, in ASCII-only HTML-safe JSON, with \\/, XML-escaped, URL-encoded and as a form body', () => {
+  it('is the text as written, in JSON, in ASCII-only HTML-safe JSON, with \\/, XML-escaped, URL-encoded, as a form body and percent-encoded as RFC 3986 reserves', () => {
     expect(quotedForms(`a/b <c>&d='e' "f" é\n!~`)).toEqual([
       `a/b <c>&d='e' "f" é\n!~`,
       String.raw`"a/b <c>&d='e' \"f\" é\n!~"`,
@@ -69,6 +69,7 @@ describe('quotedForms', () => {
       `a/b &lt;c&gt;&amp;d=&apos;e&apos; &quot;f&quot; é\n!~`,
       `a%2Fb%20%3Cc%3E%26d%3D'e'%20%22f%22%20%C3%A9%0A!~`,
       `a%2Fb+%3Cc%3E%26d%3D%27e%27+%22f%22+%C3%A9%0A%21%7E`,
+      `a%2Fb%20%3Cc%3E%26d%3D%27e%27%20%22f%22%20%C3%A9%0A%21~`,
     ]);
   });
 
@@ -83,6 +84,12 @@ describe('SecretTextGuard refusals', () => {
     const guard = new SecretTextGuard(() => [secretsOf(DANUBE_LIKE_KEY)], { perKey: 10, windowMs: 60_000 }, pino({ level: 'silent' }));
     expect(quotedForms('-key!-4e8').filter((form) => secretsOf(DANUBE_LIKE_KEY).scrub(form) !== form)).toEqual(['-key%21-4e8']);
     expect((await refusal(() => guard.check(principal('k1'), 'r', 'createBackup', [['name', '-key!-4e8']])))?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('refuses text only a strict percent-encoding carries as a piece (`*`, left as it is by encodeURIComponent and a form body, is %2A in Python\'s quote and PHP\'s rawurlencode)', async () => {
+    const guard = new SecretTextGuard(() => [secretsOf(DANUBE_LIKE_KEY)], { perKey: 10, windowMs: 60_000 }, pino({ level: 'silent' }));
+    expect(quotedForms('-key*-4e8').filter((form) => secretsOf(DANUBE_LIKE_KEY).scrub(form) !== form)).toEqual(['-key%2A-4e8']);
+    expect((await refusal(() => guard.check(principal('k1'), 'r', 'createBackup', [['name', '-key*-4e8']])))?.code).toBe('BAD_USER_INPUT');
   });
 
   it('names the field in words and details, and logs the key, operation, field and count, never the text', async () => {
