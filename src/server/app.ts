@@ -66,6 +66,7 @@ import { contextFactory } from './request-context.js';
 import { startWebSocketServer } from './ws-server.js';
 import { cancellationController, requestSignal } from './request-signal.js';
 import { requestTimeouts } from './request-timeouts.js';
+import { readBeforeClosingKeptAlive } from './keep-alive-reads-first.js';
 import { answerUnreadableRequests } from './unreadable-requests.js';
 import { answerWhatNodeRefused } from './requests-node-answers.js';
 import { closeAfterAnswersBeforeBody } from './unread-body-close.js';
@@ -256,6 +257,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   // The room is for layers, not per request: a listener leaked per request still passes it and warns.
   httpServer.setMaxListeners(SERVER_REQUEST_LISTENERS);
   keepEveryHeaderLine(httpServer);
+  readBeforeClosingKeptAlive(httpServer);
   answerUnreadableRequests(httpServer);
   answerWhatNodeRefused(httpServer);
   continueOnlyWithinLimit(httpServer, config.limits.bodyLimitBytes);
