@@ -15,6 +15,15 @@ async function onappServer(list: () => string): Promise<{ server: Server; url: s
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(req.url?.startsWith('/virtual_machines.json') ? body : '[]');
   });
+  // Node's keep-alive timer (5 s, plus 1 s) fires before the loop reads sockets: after a turn of
+  // this process, the gateway's too, held past it (150,000 instances counted under CI's load of
+  // 15-20 on two cores), it reset connections the gateway had just sent backups reads on (a 6.5 s
+  // hold injected here: reads failed "reset" and the account went DEGRADED). CI's run named the
+  // account PROVIDER_UNAVAILABLE, not the budget's QUERY_TOO_COMPLEX: an early instance's read
+  // failed for good, its retry most likely refused by the breaker the resets opened. This provider
+  // never closes a connection itself, as the simulators keep theirs a minute: an API resetting
+  // connections is not what this file is about.
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
