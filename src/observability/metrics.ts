@@ -4,6 +4,7 @@ import type { AnswerBytesBudget } from '../upstream/answer-bytes.js';
 import type { UpstreamObserver } from '../upstream/observer.js';
 import { BUILD_ID } from '../build-id.js';
 import { boundedStdout } from './bounded-stdout.js';
+import { UpstreamDurationSeries } from './upstream-duration-series.js';
 import { STORE_USERS, type StoreFailureClass, type StoreUser } from './store-failure-lines.js';
 import type { RedisConnectionState } from '../state/redis-connection-state.js';
 
@@ -33,6 +34,7 @@ export class GatewayMetrics implements UpstreamObserver {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
+  private readonly upstreamDurationSeries = new UpstreamDurationSeries(this.upstreamDuration);
   private readonly coalescedReads = new Counter({
     name: 'backup_graph_upstream_coalesced_reads_total',
     help: 'Upstream reads that joined an identical read already in flight (no request of their own), by provider.',
@@ -252,7 +254,7 @@ export class GatewayMetrics implements UpstreamObserver {
   }
 
   requestFinished(event: { provider: string; kind: string; operation: string; outcome: string; seconds: number }): void {
-    this.upstreamDuration.observe({ provider: event.provider, kind: event.kind, operation: event.operation, outcome: event.outcome }, event.seconds);
+    this.upstreamDurationSeries.observe(event.provider, event.kind, event.operation, event.outcome, event.seconds);
   }
 
   readCoalesced(event: { provider: string; kind: string }): void {
