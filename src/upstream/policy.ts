@@ -9,9 +9,9 @@ import {
   handleWhen,
   type IBackoff,
   type IBackoffFactory,
-  type IPolicy,
   type IRetryBackoffContext,
 } from 'cockatiel';
+import { BreakerRun, type Attempt } from './breaker-run.js';
 import { GatewayError } from '../domain/errors.js';
 import type { ProviderHealth } from '../domain/types.js';
 import { UpstreamCancelledError, UpstreamNotSent } from './deadline.js';
@@ -52,8 +52,10 @@ class RetryAfterBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>
   }
 }
 
-/** What the client runs a request through: a cockatiel policy's `execute`. */
-export type UpstreamRun = Pick<IPolicy, 'execute'>;
+/** What the client runs a request through: the breaker (BreakerRun), and for reads the retries around it. */
+export interface UpstreamRun {
+  execute<T>(attempt: Attempt<T>, signal?: AbortSignal): Promise<T>;
+}
 
 export interface UpstreamPolicy {
   /** For reads: retries, then the breaker; an attempt whose request has stopped is not made (`stoppedBeforeAttempt`). */
@@ -100,15 +102,18 @@ const STATE_NAMES: Record<CircuitState, BreakerState> = {
  */
 export function createUpstreamPolicy(options: UpstreamPolicyOptions): UpstreamPolicy {
   const transient = handleWhen(isTransient);
+  const consecutiveFailures = new ConsecutiveBreaker(options.breakerThreshold);
   const breaker = circuitBreaker(transient, {
     halfOpenAfter: options.breakerHalfOpenAfterMs,
-    breaker: new ConsecutiveBreaker(options.breakerThreshold),
+    breaker: consecutiveFailures,
   });
+  const write = new BreakerRun(breaker, consecutiveFailures);
   const slots = new Slots(options.maxConcurrency, options.maxQueue, () => new TaskCancelledError());
   const retries = new ReadRetries(
     isTransient,
     options.retries,
     new RetryAfterBackoff(new ExponentialBackoff({ initialDelay: options.retryBaseDelayMs, maxDelay: options.retryMaxDelayMs }), options.retryMaxDelayMs),
+    <T>(attempt: Attempt<T>, signal: AbortSignal | undefined) => stoppedBeforeAttempt(signal) ?? write.execute(attempt, signal),
   );
   const healthListeners: Array<(report: HealthReport) => void> = [];
   const health = new HealthState(
@@ -127,8 +132,8 @@ export function createUpstreamPolicy(options: UpstreamPolicyOptions): UpstreamPo
     halfOpenTestStarting = true;
   });
   return {
-    read: { execute: (fn, signal) => retries.execute(() => stoppedBeforeAttempt(signal) ?? breaker.execute(fn, signal), signal) },
-    write: breaker,
+    read: retries,
+    write,
     slots,
     health: () => health.current(),
     healthReport: () => health.report(),

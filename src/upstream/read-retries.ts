@@ -16,15 +16,17 @@ export class ReadRetries {
     private readonly retryable: (error: unknown) => boolean,
     private readonly maxAttempts: number,
     private readonly backoff: IBackoffFactory<IRetryBackoffContext<unknown>>,
+    /** How each attempt is made (the policy's: through the breaker), a function made once, so that a read costs no closure around its attempt. */
+    private readonly through: <T>(attempt: () => Promise<T>, signal: AbortSignal | undefined) => Promise<T> = (attempt) => attempt(),
   ) {}
 
-  async execute<T>(attempt: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  async execute<T>(attempt: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     let backoff: IBackoff<IRetryBackoffContext<unknown>> | undefined;
     // Bounded by its condition, the last attempt after it: a loop with none (`for (;;)`, ended by a
     // throw) spun without an await when a mutant emptied its body, which no test can fail.
     for (let retries = 0; retries < this.maxAttempts; retries += 1) {
       try {
-        return await attempt();
+        return await this.through(attempt, signal);
       } catch (error) {
         if (!(error instanceof Error) || !this.retryable(error) || signal?.aborted === true) throw error;
         const context: IRetryBackoffContext<unknown> = { attempt: retries + 1, signal: signal ?? NEVER_STOPPED, result: { error } };
@@ -32,7 +34,7 @@ export class ReadRetries {
         await waitUnlessStopped(backoff.duration, signal);
       }
     }
-    return attempt();
+    return this.through(attempt, signal);
   }
 }
 
