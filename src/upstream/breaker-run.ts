@@ -30,7 +30,7 @@ export class BreakerRun {
     } catch (error) {
       return this.failedWhileClosed(error);
     }
-    return made.then(this.succeededWhileClosed, this.failedWhileClosed) as Promise<T>;
+    return made.then<T, never>(this.succeededWhileClosed, this.failedWhileClosed);
   }
 
   private readonly succeededWhileClosed = <T>(value: T): T => {
