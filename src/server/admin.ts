@@ -6,6 +6,7 @@ import { answerUnreadableRequests } from './unreadable-requests.js';
 import { noSniff } from './no-sniff.js';
 import { answerWhatNodeRefused } from './requests-node-answers.js';
 import { refuseAdminUpgrades } from './admin-upgrade.js';
+import { readBeforeClosingKeptAlive } from './keep-alive-reads-first.js';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { GatewayConfig } from '../config/schema.js';
@@ -45,6 +46,8 @@ export interface AdminListener {
   url: string;
   /** The address bound, host:port (bound-address.ts). */
   listen: string;
+  /** The listener's server itself (tests set a shorter keepAliveTimeout on it, as on the main one). */
+  server: Server;
   close(): Promise<void>;
 }
 
@@ -73,6 +76,10 @@ export async function startAdminListener(admin: GatewayConfig['admin'], dependen
   const bodyUnread = closeAfterAnswersBeforeBody(app);
   const server: Server = createServer({ ...requestTimeouts(cap.requestTimeoutMs), ServerResponse: bodyUnread.ServerResponse }, bodyUnread.listener);
   keepEveryHeaderLine(server);
+  // Scrapers and probes keep their connections alive, and node's keep-alive timer, run before the
+  // sockets are read, closed one whose next scrape had arrived during a held turn: a failed scrape
+  // (up 0) or probe with nothing wrong but a slow turn.
+  readBeforeClosingKeptAlive(server);
   answerUnreadableRequests(server);
   answerWhatNodeRefused(server);
   refuseAdminUpgrades(server);
@@ -89,6 +96,7 @@ export async function startAdminListener(admin: GatewayConfig['admin'], dependen
   return {
     url: `http://${formatHost(admin.host)}:${port}`,
     listen: boundAddress(admin.host, port),
+    server,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -142,6 +142,8 @@ export interface RunningGateway {
   /** The admin listener's address bound, host:port. */
   adminListen: string;
   httpServer: Server;
+  /** The admin listener's server (tests: its keepAliveTimeout, its connections). */
+  adminServer: Server;
   /** What all its requests share (provider accounts, store, read cache, poll loops). */
   services: SharedServices;
   /** /readyz answers 503 from now on; requests are still served (see server/shutdown.ts). */
@@ -530,6 +532,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     adminUrl: admin.url,
     adminListen: admin.listen,
     httpServer,
+    adminServer: admin.server,
     services,
     beginDrain,
     faultRecord: {
