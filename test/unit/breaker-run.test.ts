@@ -52,4 +52,13 @@ describe('the breaker path of a call made while the breaker was closed', () => {
     expect(await testAnswer).toBe('ok');
     expect(states).toEqual(['open', 'half-open', 'closed']);
   });
+
+  it('fails a call whose attempt throws before it returns a promise as cockatiel would: the error rejected, counted by the breaker', async () => {
+    const policy = policyWith({ breakerThreshold: 1 });
+    const answer = policy.write.execute((): Promise<string> => {
+      throw unavailable();
+    });
+    await expect(answer).rejects.toMatchObject({ code: 'PROVIDER_UNAVAILABLE' });
+    expect(policy.breakerState()).toBe('open');
+  });
 });
