@@ -18,11 +18,31 @@ describe('zstack: VM states', () => {
   });
   afterAll(() => harness.close());
 
+  const nodeOf = async (uuid: unknown) => {
+    const answer = await harness.gql<{ instances: { edges: Array<{ node: { nativeId: string; state: string; status: string } }> } }>(INSTANCES);
+    expect(answer.errors).toBeUndefined();
+    return answer.data!.instances.edges.map((edge) => edge.node).find((node) => node.nativeId === uuid);
+  };
+
   it('a VM whose volume is being recovered (VolumeRecovering) is BUSY, its word kept in state (it was UNKNOWN)', async () => {
     const vm = simulator.vms.find((row) => row.type !== 'ApplianceVm')!;
     vm.state = 'VolumeRecovering';
     const answer = await harness.gql<{ instances: { edges: Array<{ node: { nativeId: string; state: string; status: string } }> } }>(INSTANCES);
     expect(answer.errors).toBeUndefined();
     expect(answer.data!.instances.edges.map((edge) => edge.node).find((node) => node.nativeId === vm.uuid)).toEqual({ nativeId: vm.uuid, state: 'VolumeRecovering', status: 'BUSY' });
+  });
+
+  // VmInstanceState.intermediateStates (zstackio/zstack) leaves Created out: a VM made with
+  // CreateVmInstance's JustCreate strategy stays Created, never started, until someone starts it.
+  it('a VM made and never started (Created) is STOPPED, not BUSY: no task holds it', async () => {
+    const vm = simulator.vms.filter((row) => row.type !== 'ApplianceVm')[1]!;
+    vm.state = 'Created';
+    expect(await nodeOf(vm.uuid)).toEqual({ nativeId: vm.uuid, state: 'Created', status: 'STOPPED' });
+  });
+
+  it.each(['Error', 'Crashed', 'Unknown'])('a VM in %s stays UNKNOWN, its word kept in state (guard)', async (word) => {
+    const vm = simulator.vms.filter((row) => row.type !== 'ApplianceVm')[2]!;
+    vm.state = word;
+    expect(await nodeOf(vm.uuid)).toEqual({ nativeId: vm.uuid, state: word, status: 'UNKNOWN' });
   });
 });

@@ -6,13 +6,20 @@ import { fromWords, type InstanceStatusMapper } from '../../domain/instance-stat
  * a VM in the recycle bin: off, and recoverable. Crashed, Unknown and
  * NoState say nothing certain. VolumeRecovering is a VM whose volume is being recovered (ZStack's
  * console and guest-tools checks take it as running): held by that task, BUSY; it read UNKNOWN.
+ *
+ * Created is a VM made and never started: CreateVmInstance's `JustCreate` strategy leaves it so
+ * until someone starts it, and ZStack's own list of transitional states
+ * (VmInstanceState.intermediateStates: Starting, Stopping, Rebooting, Destroying, Migrating,
+ * Pausing, Resuming, VolumeMigrating, VolumeRecovering) leaves it out. Off, at rest: STOPPED. It
+ * read BUSY, a VM under a task for as long as nobody started it. Error (a VM ZStack failed to
+ * make; no event leads to it) is left UNKNOWN, the word kept in `state`.
  */
 const WORDS = {
   running: 'RUNNING',
   stopped: 'STOPPED',
   destroyed: 'STOPPED',
   paused: 'SUSPENDED',
-  created: 'BUSY',
+  created: 'STOPPED',
   starting: 'BUSY',
   stopping: 'BUSY',
   rebooting: 'BUSY',
