@@ -12,11 +12,16 @@ import { fromWords, type InstanceStatusMapper } from '../../domain/instance-stat
  * REBUILD), which a panel may pass on and busy-instance.ts refuses a backup
  * or restore under, are BUSY too (they were UNKNOWN). `rescued` and
  * `booted_from_iso` (a VM running another system) are left UNKNOWN, the word
- * kept in `state`.
+ * kept in `state`. OpenStack's words at rest are read too, for the same panel
+ * passing its cloud's status on: ACTIVE is `active` lower-cased, SHUTOFF (Nova's
+ * status of a stopped server) STOPPED, PAUSED SUSPENDED (it read UNKNOWN, and a
+ * restore into a SHUTOFF instance never came to rest: restore-progress.ts).
  */
 const WORDS = {
   active: 'RUNNING',
   stopped: 'STOPPED',
+  shutoff: 'STOPPED',
+  paused: 'SUSPENDED',
   suspend: 'SUSPENDED',
   suspended: 'SUSPENDED',
   verify_resize: 'BUSY',

@@ -19,6 +19,15 @@ const NEEDS_A_PERSON: ReadonlyMap<string, string> = new Map([
 ]);
 
 /**
+ * Words of an instance at rest after a rebuild: active and stopped (`instance_status`, and
+ * `fotbo_status` in the panel's words), and SHUTOFF, OpenStack's status of a stopped server, where
+ * the panel passes its cloud's words on (as it does REBUILD and ERROR; ACTIVE is `active`). Nova
+ * rebuilds a stopped server and leaves it stopped: without SHUTOFF a restore into one read RUNNING
+ * until restoreGiveUpMs, then FAILED "has not come to rest".
+ */
+const RESTING: ReadonlySet<string> = new Set(['active', 'stopped', 'shutoff']);
+
+/**
  * The instance's state word (`fotbo_status`, else `instance_status`; see
  * mapper.ts `instanceStateWord`) after a rebuild. `fotbo_status` says
  * `rebuilding` while the cloud rebuilds (Zomro panel src); the documented
@@ -39,7 +48,7 @@ export function restoreProgress(state: string | null, settled: boolean, gaveUpAf
   const word = shown.toLowerCase();
   if (word === 'suspend' || word === 'suspended') return ['FAILED', 'the instance is suspended'];
   if (inErrorState(state)) return ['FAILED', `the instance is in an error state (${quoted(shown)})`];
-  if (word === 'active' || word === 'stopped') return settled ? ['SUCCEEDED', null] : ['RUNNING', null];
+  if (RESTING.has(word)) return settled ? ['SUCCEEDED', null] : ['RUNNING', null];
   const mode = NEEDS_A_PERSON.get(word);
   if (mode !== undefined && settled) return ['FAILED', `the instance is ${mode} (${quoted(shown)}), which only a person ends in the panel; the rebuild does not run until then: end it and restore again`];
   if (gaveUpAfterMs !== null) {

@@ -115,6 +115,13 @@ export class ZomroSimulator extends ProviderSimulator {
   rebuildWord: string | null = 'rebuilding';
   /** Whether instance rows carry `fotbo_status` (the panel reads it first); false plays a panel that sends `instance_status` alone. */
   listsFotboStatus = true;
+  /**
+   * `fotbo_status` at rest in OpenStack's server status words, as a panel passing its cloud's words
+   * on shows them (the gateway reads OpenStack's MIGRATING, REBUILD, ... there too): `active` as
+   * ACTIVE, `stopped` as SHUTOFF, Nova's status of a stopped server. `instance_status` keeps its
+   * documented billing word. Off: the words of Zomro's panel code.
+   */
+  cloudWordsOfNova = false;
   /** Longest backup name the simulated panel takes (the docs state none): a longer one is a field error. */
   maxNameLength = 64;
   /** The `fleio_status` word the next created backups end in (the panel code also knows `Suspended`). */
@@ -474,7 +481,8 @@ export class ZomroSimulator extends ProviderSimulator {
     if (instance.rebuildUntil > now) return this.rebuildWord ?? instance.instance_status;
     const task = this.taskOf(instance, now);
     if (task !== undefined) return task.word;
-    return instance.rebuildFailed ? 'error' : instance.instance_status;
+    if (instance.rebuildFailed) return this.cloudWordsOfNova ? 'ERROR' : 'error';
+    return this.cloudWordsOfNova && Object.hasOwn(NOVA_RESTING_WORDS, instance.instance_status) ? (NOVA_RESTING_WORDS[instance.instance_status] as string) : instance.instance_status;
   }
 
   private itemStatus(deleted: boolean | undefined, live: string): Record<string, string> {
@@ -718,6 +726,9 @@ export class ZomroSimulator extends ProviderSimulator {
     return docOf({ ok: { $: 'ok' } });
   }
 }
+
+/** OpenStack's server statuses of the resting billing words (cloudWordsOfNova). */
+const NOVA_RESTING_WORDS: Readonly<Record<string, string>> = { active: 'ACTIVE', stopped: 'SHUTOFF' };
 
 function wrap(record: Record<string, string>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, { $: value }]));
