@@ -43,7 +43,7 @@ type Target = { instanceId: string; adapter: ProviderAdapter; nativeId: string }
  */
 export async function createBackups(reads: RequestReads, input: CreateBackupsInput): Promise<CreateBackupsResult> {
   requireRole(reads.principal, 'operator', 'createBackups');
-  reads.shared.secretText.refuseHeld(reads.principal);
+  reads.shared.secretText.refuseHeld(reads.principal, reads.secretTextCounts);
   const max = reads.shared.options.maxBulkInstances ?? DEFAULT_MAX_BULK_INSTANCES;
   if (input.instanceIds.length === 0) throw badInput('instanceIds must name at least one instance');
   if (input.instanceIds.length > max) throw badInput(`instanceIds may name at most ${max} instances (limits.maxBulkInstances)`);
@@ -57,7 +57,7 @@ export async function createBackups(reads: RequestReads, input: CreateBackupsInp
   const definitionName = input.definitionName == null ? null : checkName(input.definitionName, 'definitionName');
   const note = checkText(input.note, 'note');
   // Before any look-up: every account's secrets, whichever accounts the instances are at (secret-text.ts).
-  await reads.shared.secretText.check(reads.principal, reads.requestId, 'createBackups', [['name', name], ['definitionName', definitionName], ['note', note]]);
+  await reads.shared.secretText.check(reads.principal, reads.requestId, 'createBackups', [['name', name], ['definitionName', definitionName], ['note', note]], reads.secretTextCounts);
 
   // Every instance is looked up before any create: an id re-spelt to name an instance another item
   // names (a Danube hostname in another case, RequestReads.listedInstanceId) is known only then.

@@ -96,12 +96,12 @@ export class Mutations {
 
   private requireRole(operation: MutationName): void {
     requireRole(this.principal, ROLE_OF[operation], operation);
-    this.reads.shared.secretText.refuseHeld(this.principal);
+    this.reads.shared.secretText.refuseHeld(this.principal, this.reads.secretTextCounts);
   }
 
   /** Refuses, before any provider call, text a provider keeps that the scrubber would redact (secret-text.ts). */
   private refuseSecretText(operation: MutationName, fields: readonly WrittenText[]): Promise<void> {
-    return this.reads.shared.secretText.check(this.principal, this.reads.requestId, operation, fields);
+    return this.reads.shared.secretText.check(this.principal, this.reads.requestId, operation, fields, this.reads.secretTextCounts);
   }
 
   async createBackup(input: { instanceId: string; name: string; diskId?: number | null; definitionName?: string | null; note?: string | null }): Promise<BackupOperationResult> {

@@ -28,6 +28,7 @@ import { asShownBefore } from './shown-before.js';
 import { listedInstanceId } from './listed-instance-id.js';
 import { RowsLeftOutBesideLookups } from './lookups-beside-rows-left-out.js';
 import type { SharedServices } from './shared-services.js';
+import { keyCounts, type RefusalCount } from './secret-text.js';
 
 /**
  * A scope with a budget of its own, whose reads stop when `signal` fires (the client left) or
@@ -88,6 +89,8 @@ export class RequestReads {
     client?: string,
     /** Whose idempotency keys its mutations use (idempotencyOwnerOf): its key's identity unless told. */
     readonly idempotencyOwner: string = principal.keyId,
+    /** What its writes' refusals for credential text count against (secretTextCountsOf): its key's unless told. */
+    readonly secretTextCounts: readonly RefusalCount[] = keyCounts(principal),
   ) {
     this.rowsLeftOut = new RowsLeftOutBesideLookups(shared.rowLeftOutLine);
     this.scope = budgetedScope(requestId, shared, signal, client, this.rowsLeftOut);

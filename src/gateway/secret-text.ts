@@ -18,8 +18,27 @@ export const SECRET_TEXT_REFUSALS_DEFAULT: SecretTextSettings = { perKey: 3, win
 export const secretTextMessage = (field: string): string =>
   `${field} holds text the gateway redacts from provider answers (a form of a configured credential): write it without that text`;
 
-export const secretTextHoldMessage = (retryAfterSeconds: number): string =>
-  `writes refused: this key wrote text the gateway redacts too often; retry after ${retryAfterSeconds} s (limits.secretTextRefusals)`;
+export const secretTextHoldMessage = (retryAfterSeconds: number, who = 'this key'): string =>
+  `writes refused: ${who} wrote text the gateway redacts too often; retry after ${retryAfterSeconds} s (limits.secretTextRefusals)`;
+
+/**
+ * How many writers' worth of refusals a group of anonymous addresses (an IPv4 /24, an IPv6 /48)
+ * may have together: as many addresses as this, and the group is held as a whole.
+ */
+export const GROUP_SHARE = 4;
+
+/**
+ * One count a write's refusals go into: a key's, or an anonymous caller's address (IPv6: its /64)
+ * and the /24 or /48 it lies in (`group`, `GROUP_SHARE` times `perKey`). `who` is how the hold names it.
+ */
+export interface RefusalCount {
+  key: string;
+  group: boolean;
+  who: string;
+}
+
+/** A keyed writer's one count: its key's identity (src/server/secret-text-counts.ts has anonymous callers'). */
+export const keyCounts = (principal: Principal): readonly RefusalCount[] => [{ key: principal.keyId, group: false, who: 'this key' }];
 
 interface Window {
   startedAt: number;
@@ -34,6 +53,8 @@ interface Window {
  * the refusal itself still confirms a guess (a hit; a miss reads back as written), so each is
  * logged, counted, and counts against the key:
  * past `perKey` within `windowMs` every write of that key is refused until the window ends.
+ * A caller without a key is counted by its address (RefusalCount), not the one principal all of them
+ * share: one anonymous prober's refusals held every anonymous writer back for the window.
  * With `shared` (Redis) the refusals count where every replica counts them too: a replica learns
  * the key is held from the shared count its own next refusal brings back, so across N replicas a
  * key is refused at most `perKey` + N - 1 times a window, not N times `perKey` (as
@@ -53,12 +74,19 @@ export class SecretTextGuard {
     private readonly counted: () => void = () => undefined,
     private readonly nowMs: () => number = () => performance.now(),
     private readonly shared: SharedCounter | null = null,
+    /** The shared count of anonymous groups (RefusalCount.group), allowing `GROUP_SHARE` times `perKey`. */
+    private readonly sharedGroups: SharedCounter | null = null,
   ) {}
 
-  /** Throws FORBIDDEN while `principal`'s key is held back for its refusals: any write, before it looks at anything. */
-  refuseHeld(principal: Principal): void {
-    const seconds = this.heldFor(principal.keyId, this.nowMs());
-    if (seconds !== null) throw new GatewayError('FORBIDDEN', secretTextHoldMessage(seconds), { retryAfterSeconds: seconds });
+  /** Throws FORBIDDEN while any of the writer's counts (its key's by default) is held back for its refusals: any write, before it looks at anything. */
+  refuseHeld(principal: Principal, counts: readonly RefusalCount[] = keyCounts(principal)): void {
+    const now = this.nowMs();
+    let held: { seconds: number; who: string } | null = null;
+    for (const count of counts) {
+      const seconds = this.heldFor(count, now);
+      if (seconds !== null && (held === null || seconds > held.seconds)) held = { seconds, who: count.who };
+    }
+    if (held !== null) throw new GatewayError('FORBIDDEN', secretTextHoldMessage(held.seconds, held.who), { retryAfterSeconds: held.seconds });
   }
 
   /**
@@ -66,15 +94,20 @@ export class SecretTextGuard {
    * (key id, operation, field: never the text) and counted against the key, in Redis too when
    * shared (waited for, so the next write on any replica finds it counted).
    */
-  async check(principal: Principal, requestId: string, operation: string, fields: readonly WrittenText[]): Promise<void> {
-    this.refuseHeld(principal);
+  async check(principal: Principal, requestId: string, operation: string, fields: readonly WrittenText[], counts: readonly RefusalCount[] = keyCounts(principal)): Promise<void> {
+    this.refuseHeld(principal, counts);
     for (const [field, value] of fields) {
       if (value == null || value === '' || !this.redacted(value)) continue;
       const now = this.nowMs();
-      const refusals = Math.max(this.count(principal.keyId, now), await this.countShared(principal.keyId));
+      const [own, ...groups] = counts;
+      for (const group of groups) {
+        this.count(group.key, now);
+        await this.countShared(group);
+      }
+      const refusals = own === undefined ? 0 : Math.max(this.count(own.key, now), await this.countShared(own));
       this.counted();
       this.logger.warn(
-        { client: principal.name, keyId: principal.keyId, operation, field, requestId, refusalsInWindow: refusals, limit: this.settings.perKey },
+        { client: principal.name, keyId: principal.keyId, ...(own !== undefined && own.key !== principal.keyId ? { countedAs: own.key } : {}), operation, field, requestId, refusalsInWindow: refusals, limit: this.settings.perKey },
         'write refused: a field holds text the gateway redacts from provider answers (limits.secretTextRefusals)',
       );
       throw new GatewayError('BAD_USER_INPUT', secretTextMessage(field), { fields: [field] });
@@ -98,19 +131,23 @@ export class SecretTextGuard {
     return 1;
   }
 
-  /** The key's refusals within the shared window, this one counted, noting a hold once past `perKey`; 0 without Redis or when it failed. */
-  private async countShared(keyId: string): Promise<number> {
-    const counted = await this.shared?.add(keyId);
+  /** The count's refusals within the shared window, this one counted, noting a hold once past its limit; 0 without Redis or when it failed. */
+  private async countShared(count: RefusalCount): Promise<number> {
+    const counted = await (count.group ? this.sharedGroups : this.shared)?.add(count.key);
     if (!counted) return 0;
-    if (counted.count >= this.settings.perKey) this.sharedHolds.set(keyId, this.nowMs() + counted.msBeforeNext);
+    if (counted.count >= this.limitOf(count)) this.sharedHolds.set(count.key, this.nowMs() + counted.msBeforeNext);
     return counted.count;
   }
 
-  /** Whole seconds until the key's window (this process's, or the shared one) ends when it has used its refusals, else null. */
-  private heldFor(keyId: string, now: number): number | null {
-    const current = this.current(keyId, now);
-    const localEnd = current && current.refusals >= this.settings.perKey ? current.startedAt + this.settings.windowMs : null;
-    const end = Math.max(localEnd ?? 0, this.sharedHoldEnd(keyId, now) ?? 0);
+  private limitOf(count: RefusalCount): number {
+    return count.group ? this.settings.perKey * GROUP_SHARE : this.settings.perKey;
+  }
+
+  /** Whole seconds until the count's window (this process's, or the shared one) ends when it has used its refusals, else null. */
+  private heldFor(count: RefusalCount, now: number): number | null {
+    const current = this.current(count.key, now);
+    const localEnd = current && current.refusals >= this.limitOf(count) ? current.startedAt + this.settings.windowMs : null;
+    const end = Math.max(localEnd ?? 0, this.sharedHoldEnd(count.key, now) ?? 0);
     if (end === 0) return null;
     return Math.max(1, Math.ceil((end - now) / 1000));
   }

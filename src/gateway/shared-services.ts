@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { LimitsConfig } from '../config/schema.js';
 import { READ_CACHE_MAX_BYTES_DEFAULT } from '../config/read-cache.js';
 import { ProviderSet } from './provider-set.js';
-import { SECRET_TEXT_REFUSALS_DEFAULT, SecretTextGuard } from './secret-text.js';
+import { GROUP_SHARE, SECRET_TEXT_REFUSALS_DEFAULT, SecretTextGuard } from './secret-text.js';
 import { ReadCache } from './read-cache.js';
 import { Idempotency } from './idempotency.js';
 import { OperationWatcher } from './operation-watcher.js';
@@ -122,8 +122,18 @@ export class SharedServices {
     const counted = (user: StoreUser) => (countStoreFailure ? { user, count: countStoreFailure } : undefined);
     this.listedIds = options.listedIds ?? new RecentlyListedIds();
     this.maxUpstreamCallsPerRequest = limits.maxUpstreamCallsPerRequest;
-    const sharedSecretText = options.sharedSecretTextRefusals?.counter('secret-text:key', limits.secretTextRefusals.perKey, Math.max(1, Math.ceil(limits.secretTextRefusals.windowMs / 1000))) ?? null;
-    this.secretText = new SecretTextGuard(() => providers.all.map((adapter) => adapter.upstream.secrets), limits.secretTextRefusals, logger, options.countSecretTextRefusal, undefined, sharedSecretText);
+    const secretTextWindowSeconds = Math.max(1, Math.ceil(limits.secretTextRefusals.windowMs / 1000));
+    const sharedSecretText = options.sharedSecretTextRefusals?.counter('secret-text:key', limits.secretTextRefusals.perKey, secretTextWindowSeconds) ?? null;
+    const sharedSecretTextGroups = options.sharedSecretTextRefusals?.counter('secret-text:network', limits.secretTextRefusals.perKey * GROUP_SHARE, secretTextWindowSeconds) ?? null;
+    this.secretText = new SecretTextGuard(
+      () => providers.all.map((adapter) => adapter.upstream.secrets),
+      limits.secretTextRefusals,
+      logger,
+      options.countSecretTextRefusal,
+      undefined,
+      sharedSecretText,
+      sharedSecretTextGroups,
+    );
     this.maxUpstreamAnswerBytesPerRequest = limits.maxUpstreamAnswerBytesPerRequest;
     // Each in a namespace of its own: a flood of cached reads can never evict an idempotency record.
     const cacheStore = store.namespace('cache', { maxEntries: limits.readCacheMaxEntries, maxBytes: limits.readCacheMaxBytes });

@@ -3,6 +3,7 @@ import { clientTurnOf } from '../gateway/client-turn.js';
 import { idempotencyOwnerOf } from '../gateway/idempotency-owner.js';
 import { isAnonymous, type Principal } from '../gateway/principal.js';
 import { RequestReads } from '../gateway/request-reads.js';
+import { secretTextCountsOf } from './secret-text-counts.js';
 import { anonymousTurnOf } from './turn-group.js';
 import type { SharedServices } from '../gateway/shared-services.js';
 import type { GraphQLContext } from '../graphql/context.js';
@@ -18,7 +19,7 @@ export function contextFactory(shared: SharedServices): ContextFactory {
   return (principal, requestId, address, signal) => {
     // A keyed client's turn is its key's: its address is not looked at.
     const turn = isAnonymous(principal) ? anonymousClientTurn(principal, address) : clientTurnOf(principal, address);
-    const reads = new RequestReads(shared, principal, requestId, signal, turn, idempotencyOwnerOf(principal, address));
+    const reads = new RequestReads(shared, principal, requestId, signal, turn, idempotencyOwnerOf(principal, address), secretTextCountsOf(principal, address));
     return { reads, mutations: new Mutations(reads), requestId };
   };
 }

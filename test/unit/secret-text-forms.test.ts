@@ -5,7 +5,7 @@ import { limitsSchema } from '../../src/config/schema.js';
 import { isGatewayError } from '../../src/domain/errors.js';
 import type { Principal } from '../../src/gateway/principal.js';
 import { quotedForms } from '../../src/gateway/quoted-forms.js';
-import { SECRET_TEXT_REFUSALS_DEFAULT, SecretTextGuard } from '../../src/gateway/secret-text.js';
+import { GROUP_SHARE, type RefusalCount, SECRET_TEXT_REFUSALS_DEFAULT, SecretTextGuard } from '../../src/gateway/secret-text.js';
 import type { SharedCounter, WindowCount } from '../../src/state/shared-counter.js';
 import { SecretSet } from '../../src/upstream/secrets.js';
 
@@ -153,5 +153,33 @@ describe('SecretTextGuard refusals', () => {
 
   it('has the schema default as its default for services built without a config', () => {
     expect(SECRET_TEXT_REFUSALS_DEFAULT).toEqual(limitsSchema.parse({}).secretTextRefusals);
+  });
+});
+
+describe('SecretTextGuard refusals of callers without a key', () => {
+  const anonymous: Principal = { name: 'anonymous', keyId: 'anonymous', roles: new Set(['operator']), providers: null };
+  const countsOf = (last: number): RefusalCount[] => [
+    { key: `address 198.18.5.${last}`, group: false, who: 'this address' },
+    { key: 'network 198.18.5.0/24', group: true, who: "this address's /24" },
+  ];
+  /** A shared count per key, as Redis keeps one per key. */
+  const keyedWindows = (clock: { now: number }, limit: number): SharedCounter => {
+    const windows = new Map<string, SharedCounter>();
+    return { limit, add: (key) => (windows.get(key) ?? windows.set(key, sharedWindow(clock, 10_000)).get(key)!).add(key) };
+  };
+
+  it("holds an address after perKey and its /24 after GROUP_SHARE times perKey, on another replica too by the shared group count", async () => {
+    const clock = { now: 1_000 };
+    const [shared, groups] = [keyedWindows(clock, 1), keyedWindows(clock, GROUP_SHARE)];
+    const replica = () => new SecretTextGuard(() => [secretsOf(DANUBE_LIKE_KEY)], { perKey: 1, windowMs: 10_000 }, pino({ level: 'silent' }), undefined, () => clock.now, shared, groups);
+    const [first, second] = [replica(), replica()];
+    for (let last = 1; last < GROUP_SHARE; last++) {
+      expect((await refusal(() => first.check(anonymous, 'r', 'createBackup', [['name', 'api-key-4e8a']], countsOf(last))))?.code).toBe('BAD_USER_INPUT');
+      expect(await refusal(() => first.refuseHeld(anonymous, countsOf(last)))).toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/^writes refused: this address wrote/) });
+    }
+    expect(await refusal(() => second.refuseHeld(anonymous, countsOf(50)))).toBe(null);
+    expect((await refusal(() => second.check(anonymous, 'r', 'createBackup', [['name', 'api-key-4e8a']], countsOf(GROUP_SHARE))))?.code).toBe('BAD_USER_INPUT');
+    expect(await refusal(() => second.refuseHeld(anonymous, countsOf(50)))).toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/^writes refused: this address's \/24 wrote/) });
+    expect(await refusal(() => second.refuseHeld(anonymous, [{ key: 'address 198.18.6.1', group: false, who: 'this address' }]))).toBe(null);
   });
 });
