@@ -12,8 +12,8 @@ type PersistedQueryCache = NonNullable<Exclude<ApolloServerOptions<GraphQLContex
  */
 const TEXT_BYTES = 8 * 1024 * 1024;
 /**
- * (client, hash) pairs remembered. Each key is two hex SHA-256s (the client's key id and the query's
- * hash): about 310 bytes an entry with the LRU's own (measured), so some 6 MB when full. Clients
+ * (client, hash) pairs remembered. Each key is two hex SHA-256s (the client's key id, or an anonymous
+ * caller's address, and the query's hash): about 310 bytes an entry with the LRU's own (measured), so some 6 MB when full. Clients
  * times the distinct queries each sends; one client sending thousands of made-up queries pushes
  * out the least recently used, which again costs their clients a round trip.
  */
@@ -29,8 +29,10 @@ const REGISTRATIONS = 20_000;
  * Apollo still speaks the protocol (version check, hash check, the
  * PersistedQueryNotFound answer through the one error formatter), over a
  * store of its own that stays empty (`apolloCache`); the texts live here. A
- * hash alone gets its text back only when the same client (its key; callers
- * without a key are one client) registered it; Apollo then checks it as a
+ * hash alone gets its text back only when the same client registered it: its
+ * key, or for callers without a key their address (`idempotencyOwnerOf`: they
+ * share one principal, and as one client each learned whether any other had
+ * sent a query, the question this answers for tenants); Apollo then checks it as a
  * registration. A text is registered at the point Apollo would have stored
  * it: after it parsed, validated and passed every plugin's checks, so a
  * refused query is never kept.
@@ -51,7 +53,7 @@ export class ClientPersistedQueries {
   constructor() {
     const listener: GraphQLRequestListener<GraphQLContext> = {
       responseForOperation: async ({ metrics, queryHash, source, contextValue }) => {
-        if (metrics.persistedQueryRegister && queryHash !== undefined && source !== undefined) this.register(contextValue.reads.principal.keyId, queryHash, source);
+        if (metrics.persistedQueryRegister && queryHash !== undefined && source !== undefined) this.register(contextValue.reads.idempotencyOwner, queryHash, source);
         return null;
       },
     };
@@ -59,7 +61,7 @@ export class ClientPersistedQueries {
       requestDidStart: async ({ request, contextValue }) => {
         const hash = hashAlone(request);
         if (hash !== undefined) {
-          const text = this.textFor(contextValue.reads.principal.keyId, hash);
+          const text = this.textFor(contextValue.reads.idempotencyOwner, hash);
           if (text !== undefined) request.query = text;
         }
         return listener;
