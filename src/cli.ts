@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { npmTookMessage, optionNpmTook } from './npm-swallowed-options.js';
 import { closestKey, distance } from './config/did-you-mean.js';
+import { nodeOptionGiven, nodeOptionMessage } from './node-option-given.js';
 
 /**
  * The usage text. The providers it names come from schema.graphql's
@@ -118,6 +119,8 @@ function parseOptions(argv: string[]) {
       const option = /'(-[^']*)'/.exec((error as Error).message)?.[1];
       const meant = option === undefined ? null : closestKey(optionName(option), Object.keys(OPTIONS));
       if (option !== undefined && meant !== null) throw new Error(`unknown option ${option}: did you mean --${meant}?`);
+      const nodeOption = argv.find((argument) => argument.split('=')[0] === option && nodeOptionGiven(argument));
+      if (nodeOption !== undefined) throw new Error(nodeOptionMessage(nodeOption));
       if (option !== undefined) throw new Error(`unknown option ${option}: the gateway's options are ${OPTION_LIST}`);
     }
     // `--config $CONFIG` with CONFIG unset reaches us as a bare --config: node said "Option '--config <value>' argument missing".

@@ -623,6 +623,18 @@ describe('demo mode on a public address', () => {
     expect(() => parseCommand(['--frobnicate'], {})).toThrow(`unknown option --frobnicate: the gateway's options are ${OPTION_LIST}`);
   });
 
+  it('parseCommand says where a node option given after -- goes: NODE_OPTIONS, or node itself for the inspector (it listed the gateway\'s options, and NODE_OPTIONS=--inspect opens the port in npm\'s own node)', () => {
+    expect(() => parseCommand(['--max-old-space-size=512', '--config', 'a.yaml'], {})).toThrow(
+      "unknown option --max-old-space-size: that is node's option, not the gateway's; give it to node in NODE_OPTIONS, e.g. NODE_OPTIONS=--max-old-space-size=512 npm start -- --config FILE",
+    );
+    expect(() => parseCommand(['--trace-warnings'], {})).toThrow("unknown option --trace-warnings: that is node's option, not the gateway's; give it to node in NODE_OPTIONS, e.g. NODE_OPTIONS=--trace-warnings npm start -- --config FILE");
+    expect(() => parseCommand(['--inspect-brk=0.0.0.0:9229'], {})).toThrow(
+      "unknown option --inspect-brk: that is node's option, not the gateway's; run node with it on the build npm start made, e.g. node --inspect-brk=0.0.0.0:9229 dist/main.js --config FILE (in NODE_OPTIONS, npm's own node would take the inspector's port first)",
+    );
+    // A value that is no flag's is left out of the command shown.
+    expect(() => parseCommand(['--max-old-space-size=sk_live 51HqLy'], {})).toThrow('e.g. NODE_OPTIONS=--max-old-space-size npm start');
+  });
+
   it('parseCommand names an option written with one dash as the user wrote it, and says the options take two (node named a letter of it: -help read "Unknown option \'-e\'")', () => {
     expect(() => parseCommand(['-help'], {})).toThrow('unknown option -help: the gateway\'s options take two dashes: --help');
     expect(() => parseCommand(['-config', 'a.yaml'], {})).toThrow('unknown option -config: the gateway\'s options take two dashes: --config');
