@@ -235,3 +235,47 @@ describe('zstack simulator: a url with /zstack/v1 added answers the login 404', 
     }
   });
 });
+
+/**
+ * An OnApp url at a server that answers 200 but not as OnApp does: a page of HTML (a web server, a
+ * sign-in page) or another API's JSON (another account's url pasted in). It said "sent an answer that
+ * is not JSON" or "answered a list read without a list", no next step, and health read UP.
+ */
+describe('an OnApp url at a server that answers its VM list 200 without a list: the account url is wrong', () => {
+  let anotherServer: Server;
+  let origin = '';
+  beforeAll(async () => {
+    anotherServer = createServer((req, res) => {
+      if ((req.url ?? '').startsWith('/html/')) res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body><h1>Welcome to nginx!</h1></body></html>');
+      else res.writeHead(200, { 'content-type': 'application/json' }).end('{"doc":{"error":{"$type":"access","msg":{"$":"nginx says no"}}}}');
+    });
+    await new Promise<void>((resolve) => anotherServer.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(anotherServer.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => anotherServer.close(() => resolve())));
+
+  for (const { answer, path } of [
+    { answer: 'a page of HTML', path: '/html/' },
+    { answer: "another API's JSON", path: '/json/' },
+  ]) {
+    it(`${answer}: says the url likely points at another server; health DEGRADED (OTHER)`, async () => {
+      const id = 'onapp-wrong-url';
+      let harness: Harness | undefined;
+      try {
+        harness = await startHarness({ kinds: ['onapp'], configure: withAccountCopy('onapp', { id, url: `${origin}${path}` }) });
+        const answered = await harness.gql<UrlMistakeAnswer>(ERRORS_AND_HEALTH);
+        expect(answered.data?.instances.providerErrors).toEqual([
+          {
+            provider: { id },
+            code: 'PROVIDER_ERROR',
+            message: `provider ${id} answered its VM list without OnApp's JSON list, so its url likely points at another server: check that the account's url in the config is the OnApp control panel's address (OnApp's API answers at its /virtual_machines.json)`,
+          },
+        ]);
+        expect(healthOf(answered, id)).toEqual({ id, health: 'DEGRADED', healthCause: 'OTHER' });
+        expectNothingTold(answered, null, harness, ['nginx', ...CREDENTIALS.onapp]);
+      } finally {
+        await harness?.close();
+      }
+    });
+  }
+});

@@ -8,6 +8,8 @@ import { lockedRefusal } from './locked-refusal.js';
 import { ONAPP_INSTANCE_LIST, isOnappErrorBody } from './error-body.js';
 import type { OnappConfig } from './config.js';
 import { basicAuthorization } from './secrets.js';
+import { instanceListElsewhere } from './instance-list-elsewhere.js';
+import { NotJsonAnswer } from '../../upstream/answer-body.js';
 
 /**
  * OnApp's REST API: `.json` endpoints, HTTP basic auth, records wrapped by
@@ -26,6 +28,19 @@ export class OnappClient {
   }
 
   async call(method: HttpMethod, path: string, operation: string, scope: UpstreamScope, body?: unknown): Promise<unknown> {
+    if (operation !== ONAPP_INSTANCE_LIST) return this.answer(method, path, operation, scope, body);
+    let answered: unknown;
+    try {
+      answered = await this.answer(method, path, operation, scope, body);
+    } catch (error) {
+      throw error instanceof NotJsonAnswer ? instanceListElsewhere(this.upstream) : error;
+    }
+    // Every read starts at the VM list: one that is no list is the url's mistake (instance-list-elsewhere.ts).
+    if (!Array.isArray(answered)) throw instanceListElsewhere(this.upstream);
+    return answered;
+  }
+
+  private async answer(method: HttpMethod, path: string, operation: string, scope: UpstreamScope, body?: unknown): Promise<unknown> {
     const response = await this.upstream.request({
       method,
       path,
