@@ -29,6 +29,8 @@ export function plainIssueWords(issue: z.core.$ZodRawIssue): string | undefined 
     if (asPort !== undefined) return asPort;
     const asList = issue.expected === 'array' ? wordsAsList(issue.input) : undefined;
     if (asList !== undefined) return `must be a list: write ${asList} (or one "- item" a line)`;
+    const unquoted = issue.expected === 'string' ? textReadAsOther(issue.input) : undefined;
+    if (unquoted !== undefined) return unquoted;
     return `must be ${wanted}`;
   }
   if (issue.code === 'too_big' || issue.code === 'too_small') {
@@ -54,6 +56,18 @@ function wordsAsList(input: unknown): string | undefined {
   if (typeof input !== 'string') return undefined;
   const words = input.split(',').map((word) => word.trim());
   return words.every(isPlainWord) ? `[${words.join(', ')}]` : undefined;
+}
+
+/**
+ * A number or true/false where text goes (`password: 12345678`, `username: 1001`, `key: yes` in
+ * YAML 1.1's habit): YAML read it so because it has no quotes, and "must be text" left a newcomer
+ * looking for what else to write. A number so read has also lost a leading 0 or digits past 2^53,
+ * which quotes keep. Never quoted (it may be a secret).
+ */
+function textReadAsOther(input: unknown): string | undefined {
+  if (typeof input === 'number') return 'must be text, and YAML reads this value as a number: write it in quotes ("...")';
+  if (typeof input === 'boolean') return 'must be text, and YAML reads this value as true or false: write it in quotes ("...")';
+  return undefined;
 }
 
 /** The top-level sections whose one everyday key is `port`. */

@@ -73,7 +73,8 @@ export const providerCommonShape = {
   coalesceReads: z.boolean().optional(),
 };
 
-export const requiredString = z.string({ error: (issue) => (issue.input === undefined ? 'required' : issue.input === null ? 'must not be empty' : 'must be a string') }).min(1, 'must not be empty');
+// Another type falls through to the loader's words (plain-issue-words.ts), which say what to write: "must be a string" did not.
+export const requiredString = z.string({ error: (issue) => (issue.input === undefined ? 'required' : issue.input === null ? 'must not be empty' : undefined) }).min(1, 'must not be empty');
 
 /**
  * For `auth` objects that take one of several credential shapes: keys of two

@@ -32,6 +32,26 @@ const problemsOf = (path: string, env: NodeJS.ProcessEnv = {}): string[] => {
 const account = (url: string): string[] => ['  - id: zomro-nl', '    kind: zomro', `    url: ${url}`, '    timezone: UTC', '    auth: { token: "zomro-secret-token-xyz" }'];
 
 describe("a newcomer's config mistakes", () => {
+  it('a number where text goes (a password, a user, a client key, an id): says to write it in quotes, never quoting it (it said "must be a string" or "must be text")', () => {
+    const path = file([
+      'providers:',
+      '  - { id: zomro-nl, kind: zomro, url: "https://api.zomro.example/", timezone: UTC, auth: { username: 1001, password: 73914286 } }',
+      '  - { id: 42, kind: onapp, url: "https://cloud.example.com", auth: { username: ops, password: 0017391428 } }',
+      'clients:',
+      '  - { name: ops, key: 1234567890123456789012, roles: [admin] }',
+    ]);
+    const problems = problemsOf(path);
+    const words = 'must be text, and YAML reads this value as a number: write it in quotes ("...")';
+    expect(problems).toEqual([
+      `clients[0].key (client ops): ${words}`,
+      `providers[0].auth.username (account zomro-nl): ${words}`,
+      `providers[0].auth.password (account zomro-nl): ${words}`,
+      `providers[1].id (the 2nd provider): ${words}`,
+      `providers[1].auth.password (the 2nd provider): ${words}`,
+    ]);
+    for (const secret of ['73914286', '17391428', '1234567890']) expect(problems.join('\n')).not.toContain(secret);
+  });
+
   it('a port written as its section (`listen: 4000`): says to write { port: 4000 }', () => {
     const path = file(['listen: 4000', 'admin: 9465', 'providers:', ...account('https://api.zomro.example/'), 'clients:', CLIENT]);
     expect(problemsOf(path)).toEqual([

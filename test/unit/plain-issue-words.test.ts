@@ -24,7 +24,11 @@ describe('plainIssueWords: zod\'s words for a wrong type or size, in a YAML file
     [z.array(z.string()), 5, 'must be a list ([a, b], or one "- item" a line)'],
     [z.number(), 'a', 'must be a number'],
     [z.int(), 'a', 'must be a number'],
-    [z.string(), 5, 'must be text'],
+    // A number or true/false where text goes: YAML read it so for want of quotes (it said "must be text" alone).
+    [z.string(), 5, 'must be text, and YAML reads this value as a number: write it in quotes ("...")'],
+    [z.string(), true, 'must be text, and YAML reads this value as true or false: write it in quotes ("...")'],
+    // guard: a list or keys where text goes keep the general words
+    [z.string(), [1], 'must be text'],
     [z.boolean(), 'yes', 'must be true or false'],
   ])('a wrong type: %#', (schema, value, words) => {
     expect(wordsFor(schema, value)).toEqual([words]);
