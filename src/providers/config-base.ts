@@ -1,13 +1,19 @@
 import { z } from 'zod';
 import { closestKey } from '../config/did-you-mean.js';
+import { utcOffsetZoneProblem } from '../config/utc-offset-zone.js';
 import { upstreamOverridesShape } from '../upstream/defaults.js';
 
 /** An account's zone when its config names none. */
 export const DEFAULT_TIMEZONE = 'UTC';
 
-/** Accepts only zones this Node.js knows, so a typo fails at start-up, not at the first schedule. */
+/**
+ * Accepts only zones this Node.js knows, so a typo fails at start-up, not at the first schedule.
+ * A UTC offset is refused whatever the Node.js: newer ones take `+02:00` as a zone, and one file
+ * was valid under one Node.js and refused under another.
+ */
 export const timezoneSchema = z.string().refine(
   (zone) => {
+    if (utcOffsetZoneProblem(zone) !== undefined) return false;
     try {
       new Intl.DateTimeFormat('en-US', { timeZone: zone });
       return true;
@@ -20,6 +26,8 @@ export const timezoneSchema = z.string().refine(
 
 /** A misspelt zone (`Europe/Amsterdm`) is told the zone it most likely meant, as an unknown key is; an example alone left the newcomer to find the slip. */
 function unknownZoneMessage(input: unknown): string {
+  const offset = utcOffsetZoneProblem(input);
+  if (offset !== undefined) return offset;
   const nearest = typeof input === 'string' ? closestKey(input, Intl.supportedValuesOf('timeZone')) : null;
   return nearest === null ? 'must be an IANA time zone such as Europe/Amsterdam' : `must be an IANA time zone: did you mean ${nearest}?`;
 }

@@ -35,4 +35,15 @@ describe('provider id and time zone hints', () => {
     // guard: a zone near none keeps the example
     expect(problemsOf('flex', 'Nowhere/Atall-Zzzzzzzz')).toEqual(['providers[0].timezone (account flex): must be an IANA time zone such as Europe/Amsterdam']);
   });
+
+  it('a UTC offset: says an offset is no zone, to write the panel\'s zone, and the Etc/GMT zone of a fixed whole-hour offset (it said only "must be an IANA time zone such as Europe/Amsterdam")', () => {
+    const words = "must be an IANA time zone, not a UTC offset: write the zone of the provider's panel, such as Europe/Amsterdam, whose offset follows daylight saving";
+    expect(problemsOf('flex', '"+02:00"')).toEqual([`providers[0].timezone (account flex): ${words} (a fixed offset all year: Etc/GMT-2, its sign inverted)`]);
+    expect(problemsOf('flex', 'UTC+2')).toEqual([`providers[0].timezone (account flex): ${words} (a fixed offset all year: Etc/GMT-2, its sign inverted)`]);
+    expect(problemsOf('flex', 'GMT-5')).toEqual([`providers[0].timezone (account flex): ${words} (a fixed offset all year: Etc/GMT+5, its sign inverted)`]);
+    // No Etc/GMT zone for a half hour: the panel's zone alone.
+    expect(problemsOf('flex', '"+05:30"')).toEqual([`providers[0].timezone (account flex): ${words}`]);
+    // guard: UTC and Etc/GMT-2 themselves are zones
+    expect(problemsOf('flex', 'Etc/GMT-2')).toEqual([]);
+  });
 });
