@@ -687,7 +687,7 @@ describe('demo mode on a public address', () => {
 describe('what each command loads', () => {
   it('--help, --print-schema and --check-config load no server code (main.ts imports the server only to serve)', () => {
     const { files, packages } = staticImportGraph(ROOT, ['src/main.ts']);
-    expect([...files].sort()).toEqual(['src/cli.ts', 'src/config/config-error.ts', 'src/config/did-you-mean.ts', 'src/graphql/schema-file.ts', 'src/main.ts', 'src/npm-swallowed-options.ts', 'src/start-refusal.ts', 'src/start-signals.ts', 'src/v8-settings.ts']);
+    expect([...files].sort()).toEqual(['src/cli.ts', 'src/config/config-error.ts', 'src/config/did-you-mean.ts', 'src/graphql/schema-file.ts', 'src/main.ts', 'src/node-option-given.ts', 'src/npm-swallowed-options.ts', 'src/start-refusal.ts', 'src/start-signals.ts', 'src/v8-settings.ts']);
     expect([...packages].filter((name) => !name.startsWith('node:'))).toEqual([]);
   });
 
