@@ -1,3 +1,4 @@
+import { madeByMs } from './backup-made-by.js';
 import { nextRunOf } from './schedule.js';
 import type { Backup, BackupDefinition, BackupSchedule } from './types.js';
 
@@ -144,8 +145,8 @@ function judge(facts: ProtectionFacts, rpoHours: number, now: Date, latestBeliev
   }
   if (!lastBackup.createdAt) return { ...result, status: 'STALE', reason: 'BACKUP_AGE_UNKNOWN' };
   if (lastBackup.createdAt.getTime() > latestBelievable) return { ...result, status: 'STALE', reason: 'BACKUP_DATED_IN_FUTURE' };
-  // A date up to the future tolerance ahead (clock skew) counts as recent.
-  if (now.getTime() - lastBackup.createdAt.getTime() > rpoHours * HOUR_MS) return { ...result, status: 'STALE', reason: 'BACKUP_TOO_OLD' };
+  // A date up to the future tolerance ahead (clock skew) counts as recent. A date alone is aged from its day's end (madeByMs).
+  if (now.getTime() - (madeByMs(lastBackup) as number) > rpoHours * HOUR_MS) return { ...result, status: 'STALE', reason: 'BACKUP_TOO_OLD' };
   if (scheduled === null) return { ...result, status: 'PROTECTED', reason: 'RECENT_BACKUP_SCHEDULE_NOT_LISTED' };
   if (!scheduled) return { ...result, status: 'STALE', reason: 'RECENT_BACKUP_NOTHING_SCHEDULED' };
   const sameDisk = runs.anyDisk || usable.some((backup) => isRecent(backup, rpoHours, now, latestBelievable) && (backup.diskId === null || runs.disks.has(backup.diskId)));
@@ -162,8 +163,7 @@ const isUsable = (backup: Backup): boolean => backup.status === 'AVAILABLE' || b
 /** Within the objective by a believable date (up to the future tolerance ahead). */
 function isRecent(backup: Backup, rpoHours: number, now: Date, latestBelievable: number): boolean {
   if (!backup.createdAt) return false;
-  const at = backup.createdAt.getTime();
-  return at <= latestBelievable && now.getTime() - at <= rpoHours * HOUR_MS;
+  return backup.createdAt.getTime() <= latestBelievable && now.getTime() - (madeByMs(backup) as number) <= rpoHours * HOUR_MS;
 }
 
 /** Below every Date's time (at most 8.64e15 ms either side of the epoch), above no date. */
@@ -190,8 +190,8 @@ function newest(backups: readonly Backup[], latestBelievable: number): Backup | 
 
 function rankOf(backup: Backup, latestBelievable: number): number {
   if (!backup.createdAt) return UNDATED_RANK;
-  const at = backup.createdAt.getTime();
-  return at <= latestBelievable ? at : TOO_FAR_AHEAD_RANK;
+  // Believable by the earliest it can have been made (a date alone's day may end hours ahead); ranked by the latest.
+  return backup.createdAt.getTime() <= latestBelievable ? (madeByMs(backup) as number) : TOO_FAR_AHEAD_RANK;
 }
 
 /**

@@ -95,6 +95,14 @@ export interface Backup extends ProviderOwned {
   origin: BackupOrigin | null;
   mode: BackupMode | null;
   createdAt: Date | null;
+  /**
+   * Where the provider dates the backup by its day alone (Zomro's `createdate`,
+   * "2024-07-23"), the last moment of that day in the account's zone; left out
+   * where the date names its moment. `createdAt` is then the day's start, the
+   * earliest it can have been made; this, the latest, is what its age is
+   * judged by (backup-made-by.ts). Never shown to clients.
+   */
+  createdAtLatest?: Date;
   sizeBytes: number | null;
   protected: boolean;
   diskId: string | null;

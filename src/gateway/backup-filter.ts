@@ -1,4 +1,5 @@
 import { badInput } from '../domain/errors.js';
+import { madeByMs } from '../domain/backup-made-by.js';
 import type { Backup } from '../domain/types.js';
 
 export interface BackupFilterInput {
@@ -31,7 +32,8 @@ export function applyBackupFilter(backups: readonly Backup[], filter: BackupFilt
   return backups.filter((backup) => {
     if (statuses && !statuses.has(backup.status)) return false;
     const created = backup.createdAt?.getTime();
-    if (after !== undefined && (created === undefined || created < after)) return false;
+    // A date alone (Zomro) is kept while its day reaches the bound: the backup may be as young as the day's end.
+    if (after !== undefined && (created === undefined || (madeByMs(backup) as number) < after)) return false;
     if (before !== undefined && (created === undefined || created >= before)) return false;
     return true;
   });

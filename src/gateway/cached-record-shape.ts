@@ -49,6 +49,8 @@ const BACKUP: Fields<Backup> = {
   origin: orNull(BACKUP_ORIGIN),
   mode: orNull(BACKUP_MODE),
   createdAt: orNull(isDate),
+  // Left out by older versions: their records are judged by the day's start, as they were.
+  createdAtLatest: optional(isDate),
   sizeBytes: orNull(isNumber),
   protected: isBoolean,
   diskId: orNull(isString),

@@ -159,7 +159,7 @@ export type BackupEdge = {
 
 /** Which backups to list; all conditions must hold. */
 export type BackupFilter = {
-  /** Only backups made at or after this time. */
+  /** Only backups made at or after this time. A backup dated by its day alone (Zomro) is kept when that day, in the account's zone, reaches it: it may have been made as late as the day's end. */
   createdAfter?: InputMaybe<Scalars['DateTime']['input']>;
   /** Only backups made before this time. */
   createdBefore?: InputMaybe<Scalars['DateTime']['input']>;

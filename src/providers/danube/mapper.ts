@@ -91,6 +91,8 @@ export function mapBackup(providerId: string, vmAskedFor: string, row: Row): Bac
       // restorable). FULL ("All the data", the schema) for both types.
       mode: 'FULL',
       createdAt: parseUtcDate(row.created),
+      // Only Zomro dates a backup by its day alone; written here so every Backup has one shape (domain-record-shapes).
+      createdAtLatest: undefined,
       // Bytes: a whole, non-negative, safe number, or none (`SafeInt` refuses the rest).
       sizeBytes: toBytes(row.size, 1),
       protected: false,

@@ -68,6 +68,8 @@ export function mapBackup(providerId: string, vmId: string, row: Row): Backup {
       origin: originOf(initiated),
       mode: type === 'incremental' ? 'INCREMENTAL' : type === 'normal' ? 'FULL' : null,
       createdAt: parseUtcDate(row.created_at),
+      // Only Zomro dates a backup by its day alone; written here so every Backup has one shape (domain-record-shapes).
+      createdAtLatest: undefined,
       // "the disk space taken by this backup in kB": an unbuilt backup's is not known yet, and OnApp
       // shows 0 meanwhile (as the simulator does), which read as an empty backup.
       sizeBytes: row.built === false ? null : toBytes(row.backup_size, KIB),

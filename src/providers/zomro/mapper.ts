@@ -2,6 +2,7 @@ import { cronFromWeekdays } from '../../domain/schedule.js';
 import { scheduleRecord } from '../../domain/schedule-record.js';
 import type { Backup, BackupOrigin, BackupSchedule, BackupStatus, Instance, Weekday } from '../../domain/types.js';
 import { WEEKDAYS } from '../../domain/types.js';
+import { endOfDateOnlyIn } from '../../domain/date-only-end.js';
 import { parseDateIn } from '../../domain/provider-dates.js';
 import { GIB, MIB, toBytes, toStringOrNull } from '../../domain/units.js';
 import { idText, idTextOrNull } from '../native-id.js';
@@ -130,6 +131,8 @@ export function mapBackup(providerId: string, instanceNativeId: string, row: Row
       origin: mapOrigin(storedWord(row, 'backup_type')),
       mode: null,
       createdAt: parseDateIn(row.createdate ?? row.created, timezone),
+      // Written even when undefined: the literal keeps one shape (see above).
+      createdAtLatest: endOfDateOnlyIn(row.createdate ?? row.created, timezone) ?? undefined,
       // "Actual backup size. Determined after the backup creation is complete": a
       // value shown while the backup is still being made (Queued, Saving) is no size.
       sizeBytes: status === 'PENDING' || status === 'CREATING' ? null : imageSizeBytes(row.image_size),

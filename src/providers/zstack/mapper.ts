@@ -141,6 +141,8 @@ function backupOfVolumes(
       origin: null,
       mode: backupMode(root.mode),
       createdAt: parseZstackDate(root.createDate, timezone),
+      // Only Zomro dates a backup by its day alone; written here so every Backup has one shape (domain-record-shapes).
+      createdAtLatest: undefined,
       sizeBytes: total !== null && Number.isSafeInteger(total) ? total : null,
       protected: false,
       diskId: null,
