@@ -137,6 +137,10 @@ export const formatGraphQLError = (format: ErrorFormatter, error: GraphQLError):
  */
 export const MAX_ERROR_LINES_PER_REQUEST = 20;
 
+/** A path's aliases are the client's names. */
+const scrubbedPath = (path: ReadonlyArray<string | number> | undefined, scrub: (text: string) => string): Array<string | number> | undefined =>
+  path?.map((key) => (typeof key === 'string' ? scrub(key) : key));
+
 /**
  * One log line per error of a request, with its request id: gateway faults at
  * error level with the full cause (it stays in the log), the client's own
@@ -146,7 +150,7 @@ export const MAX_ERROR_LINES_PER_REQUEST = 20;
  * stack, and the first ones say what it was. Counted apart, so a request's
  * own mistakes never crowd its faults out of the log.
  */
-export function logRequestErrors(logger: Logger, format: ErrorFormatter, requestId: string, errors: readonly GraphQLError[]): void {
+export function logRequestErrors(logger: Logger, format: ErrorFormatter, requestId: string, errors: readonly GraphQLError[], scrub: (text: string) => string = (text) => text): void {
   let logged = 0;
   const notLogged: Record<string, number> = {};
   let faultsLogged = 0;
@@ -157,13 +161,14 @@ export function logRequestErrors(logger: Logger, format: ErrorFormatter, request
     if (code === 'INTERNAL_SERVER_ERROR') {
       if (faultsLogged < MAX_ERROR_LINES_PER_REQUEST) {
         faultsLogged++;
-        logger.error({ requestId, err: findCause(unwrapResolverError(error)), path: formatted.path }, 'unexpected error while serving a request');
+        logger.error({ requestId, err: findCause(unwrapResolverError(error)), path: scrubbedPath(formatted.path, scrub) }, 'unexpected error while serving a request');
       } else {
         faultsNotLogged++;
       }
     } else if (logged < MAX_ERROR_LINES_PER_REQUEST) {
       logged++;
-      const line = { requestId, code, message: formatted.message, ...(formatted.path ? { path: formatted.path } : {}) };
+      // Scrubbed: a client's mistake is told in graphql-js's words, which quote what it sent (and a path its aliases).
+      const line = { requestId, code, message: scrub(formatted.message), ...(formatted.path ? { path: scrubbedPath(formatted.path, scrub) } : {}) };
       // The gateway's own store failed the request: an operator's matter, with its cause (the
       // client is told only to send it again). No stack: a stalled Redis refuses every such request.
       if (code === 'STORE_UNAVAILABLE') logger.warn({ ...line, cause: causeText(findCause(unwrapResolverError(error))) }, 'request answered with an error');

@@ -57,7 +57,12 @@ export interface RequestPipeline {
   logErrors(requestId: string, errors: readonly GraphQLError[]): void;
 }
 
-export function createRequestPipeline(config: Pick<GatewayConfig, 'introspection' | 'limits'>, schema: GraphQLSchema, logger: Logger): RequestPipeline {
+/**
+ * `scrubLogText`: what an error's message goes through before its log line. graphql-js quotes what
+ * the client sent (an operation name, a variable's value), and a provider credential pasted
+ * there was written to the log as sent; the client's answer keeps its own words.
+ */
+export function createRequestPipeline(config: Pick<GatewayConfig, 'introspection' | 'limits'>, schema: GraphQLSchema, logger: Logger, scrubLogText: (text: string) => string = (text) => text): RequestPipeline {
   guardServiceField(schema, config.introspection);
   guardEntitiesField(schema);
   const rootRefusals = new RootRefusals((context) => (context as Partial<GraphQLContext>).reads?.stopReads());
@@ -104,7 +109,7 @@ export function createRequestPipeline(config: Pick<GatewayConfig, 'introspection
     introspectionRefusal: introspectionCheck(config.introspection),
     checkVariables: (document, operationName, variables) =>
       wideVariablesCheck(schema, document, operationName, variables) ?? variableCost(schema, document, operationName, variables) ?? nullVariablesCheck(schema, document, operationName, variables),
-    logErrors: (requestId, errors) => logRequestErrors(logger, formatError, requestId, errors),
+    logErrors: (requestId, errors) => logRequestErrors(logger, formatError, requestId, errors, scrubLogText),
   };
 }
 

@@ -269,7 +269,9 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   // One refused-connection line per address (or /64 or /48, when that is what is full) per period, counting those left out.
   const refusalLines = new LogThrottle(REFUSAL_LINE_PERIOD_MS);
   // And one per address and kind for the refusals of a request or connection_init a caller brings about at will.
-  const requestRefusalLines = new RefusalLines(logger);
+  // Every account's secrets: a client may paste any account's credential into a header a line quotes.
+  const scrubClientText = (text: string): string => adapters.reduce((scrubbed, adapter) => adapter.upstream.secrets.scrub(scrubbed), text);
+  const requestRefusalLines = new RefusalLines(logger, REFUSAL_LINE_PERIOD_MS, scrubClientText);
   // Pipelined requests on one connection run one at a time (see waitForEarlier below).
   const drainRefusals = new DrainRefusals(metrics);
   const connectionTurns = new ConnectionTurns(
@@ -320,7 +322,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   // Last of the request listeners prepended: it runs first, before anything takes the request in.
   dropRequestsOnEndedConnections(httpServer, (req) => logger.info({ remote: req.socket.remoteAddress }, 'HTTP request dropped unrun: it came on a connection the drain had already ended'));
 
-  const pipeline = createRequestPipeline(config, buildSchema(), logger);
+  const pipeline = createRequestPipeline(config, buildSchema(), logger, scrubClientText);
   const createContext = contextFactory(services);
   const persistedQueries = new ClientPersistedQueries();
   const apollo = new ApolloServer<GraphQLContext>({
@@ -380,7 +382,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   if (options.adminRoutesOnMainPort) app.use(adminRoutes(adminDependencies));
   else app.get('/readyz', bareReadyz(readyz(services.providers, () => drain.draining)));
 
-  const assignRequestId = requestIdAssigner(config.listen.trustedProxies);
+  const assignRequestId = requestIdAssigner(config.listen.trustedProxies, scrubClientText);
   app.use('/graphql', (req: Request, res: Response, next: NextFunction) => {
     res.locals.clientRequestId = assignRequestId(req, res).clientRequestId;
     drain.track(res);
@@ -537,7 +539,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     beginDrain,
     faultRecord: {
       // Every account's secrets: a library's message may quote any account's credential.
-      scrub: (text) => adapters.reduce((scrubbed, adapter) => adapter.upstream.secrets.scrub(scrubbed), text),
+      scrub: scrubClientText,
       count: (kind) => metrics.unhandledError(kind),
     },
     // The admin listener with it: its /healthz said 200, and /metrics answered, for the second

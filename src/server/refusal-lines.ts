@@ -1,6 +1,18 @@
 import type { Logger } from 'pino';
 import { LogThrottle } from '../observability/log-throttle.js';
 
+/** What a log line's client-sent text goes through: the scrubber of provider answers, every account's secrets. */
+export type ScrubText = (text: string) => string;
+
+const asIs: ScrubText = (text) => text;
+
+/** `fields` with each string value scrubbed: a refusal's fields quote what the client sent (a Host, an Origin, a name). */
+export function scrubbedFields(fields: Record<string, unknown>, scrub: ScrubText): Record<string, unknown> {
+  const scrubbed: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(fields)) scrubbed[name] = typeof value === 'string' ? scrub(value) : value;
+  return scrubbed;
+}
+
 /** How long one address's refusals of one kind share a line. */
 export const REFUSAL_LINE_PERIOD_MS = 10_000;
 
@@ -8,7 +20,9 @@ export const REFUSAL_LINE_PERIOD_MS = 10_000;
  * The lines of refusals a caller brings about at will (a name not allowed, another origin, an
  * oversized connection_init, a WebSocket cap reached, a message only a server sends): at most one
  * per address and kind per period, counting those left out since. One line each, a client
- * sending them as fast as it could wrote the log as fast.
+ * sending them as fast as it could wrote the log as fast. Their fields quote what the client sent
+ * (a Host, an Origin, an Upgrade, a name), so each string goes through `scrub`: a provider
+ * credential pasted into a header is not written to the log as sent.
  */
 export class RefusalLines {
   private readonly throttle: LogThrottle;
@@ -16,6 +30,7 @@ export class RefusalLines {
   constructor(
     private readonly logger: Logger,
     periodMs = REFUSAL_LINE_PERIOD_MS,
+    private readonly scrub: ScrubText = asIs,
   ) {
     this.throttle = new LogThrottle(periodMs);
   }
@@ -32,6 +47,6 @@ export class RefusalLines {
 
   private write(level: 'info' | 'warn', address: string, fields: Record<string, unknown>, message: string): void {
     const leftOut = this.throttle.take(`${message}\n${address}`);
-    if (leftOut !== null) this.logger[level]({ ...fields, alsoRefusedSinceLastLine: leftOut }, message);
+    if (leftOut !== null) this.logger[level]({ ...scrubbedFields(fields, this.scrub), alsoRefusedSinceLastLine: leftOut }, message);
   }
 }
