@@ -482,6 +482,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     createContext,
     limits: config.limits,
     logger,
+    scrubLogText: scrubClientText,
     countError: (code) => metrics.graphqlError(code),
     countSlowReaderClose: () => metrics.wsSlowReaderClosed(),
     countUnsentMutationAnswers: (count) => metrics.wsMutationAnswersUnsent(count),

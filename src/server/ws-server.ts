@@ -85,6 +85,8 @@ export interface WebSocketServerOptions {
   /** The client's address, behind a trusted proxy too: anonymous callers and waiting sockets are counted by it. */
   clientAddressOf: ClientAddressOf;
   logger: Logger;
+  /** What a client's own text goes through before a log line names it (an operation id): the scrubber of provider answers. */
+  scrubLogText?: (text: string) => string;
   /** Counts each error code sent, like the HTTP path's metrics plugin. */
   countError(code: string): void;
   /** Counts each connection closed for having more than `limits.maxWsBufferedBytes` queued unsent. */
@@ -244,8 +246,11 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
    * cannot tell. Not silent: the operator sees which, and the client learns the outcome by sending
    * the mutation again with the same idempotencyKey (its recorded answer comes back).
    */
+  // The client chose each operation id (up to 128 characters of anything): scrubbed before its line names it.
+  const scrubLogText = options.scrubLogText ?? ((text: string) => text);
+  const owedAsLogged = (state: ConnectionState | undefined) => state?.acting.owed().map(({ operationId, requestId }) => ({ operationId: scrubLogText(operationId), requestId }));
   const reportUnsentMutationAnswers = (state: ConnectionState, address: string, code: number) => {
-    const mutations = state.acting.owed();
+    const mutations = owedAsLogged(state) ?? [];
     if (mutations.length === 0) return;
     logger.warn({ client: state.principal.name, remote: address, code, mutations }, UNSENT_MUTATION_ANSWERS_LINE);
     options.countUnsentMutationAnswers(mutations.length);
@@ -519,7 +524,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       stoppedReading: () => closeSlowReader(socket, address, 'not reading: no answer taken in a keep-alive period'),
       notAnswering: () => socket.terminate(),
       answersOwed: () => states.get(socket)?.acting.owes ?? false,
-      graceBegun: () => logger.debug({ client: states.get(socket)?.principal.name, remote: address, mutations: states.get(socket)?.acting.owed() }, MUTATION_ANSWER_GRACE_LINE),
+      graceBegun: () => logger.debug({ client: states.get(socket)?.principal.name, remote: address, mutations: owedAsLogged(states.get(socket)) }, MUTATION_ANSWER_GRACE_LINE),
       messageTooSlow: () => {
         options.refusalLines.info(address, { client: states.get(socket)?.principal.name, remote: address }, 'WebSocket connection closed: a message not received in time');
         closeFirmly(socket, CloseCode.BadRequest, MESSAGE_NOT_RECEIVED_IN_TIME);
