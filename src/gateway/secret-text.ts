@@ -1,6 +1,8 @@
+import type { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { LimitsConfig } from '../config/schema.js';
 import { GatewayError } from '../domain/errors.js';
+import { growingLru } from '../state/growing-lru.js';
 import type { SharedCounter } from '../state/shared-counter.js';
 import type { SecretSet } from '../upstream/secrets.js';
 import type { Principal } from './principal.js';
@@ -37,8 +39,28 @@ export interface RefusalCount {
   who: string;
 }
 
+/** The key of an anonymous caller's own count (its address, an IPv6 caller's /64) and of the /24 or /48 around it. */
+export const addressCountKey = (member: string): string => `address ${member}`;
+export const networkCountKey = (group: string): string => `network ${group}`;
+const ANONYMOUS_COUNT = /^(?:address|network) /;
+
+/**
+ * Anonymous callers' counts remembered in this process, the least recently seen forgotten first
+ * (as limits.authFailures' table): one per address and /24 or /48 that had a refusal, which a
+ * holder of many addresses adds at will. Kept apart from client keys' counts, which the config
+ * bounds, so no flood of addresses pushes a key's count out.
+ */
+export const MAX_ANONYMOUS_COUNTS = 50_000;
+
 /** A keyed writer's one count: its key's identity (src/server/secret-text-counts.ts has anonymous callers'). */
 export const keyCounts = (principal: Principal): readonly RefusalCount[] => [{ key: principal.keyId, group: false, who: 'this key' }];
+
+/** What a Map and an LRU of counts share. */
+interface CountTable<V> {
+  get(key: string): V | undefined;
+  set(key: string, value: V): unknown;
+  delete(key: string): boolean;
+}
 
 interface Window {
   startedAt: number;
@@ -66,6 +88,9 @@ export class SecretTextGuard {
   private readonly windows = new Map<string, Window>();
   /** Keys the shared count found past `perKey`, and when (nowMs) their shared window ends. */
   private readonly sharedHolds = new Map<string, number>();
+  /** As `windows` and `sharedHolds`, for anonymous callers' counts: bounded (MAX_ANONYMOUS_COUNTS). */
+  private readonly anonymousWindows: LRUCache<string, Window>;
+  private readonly anonymousHolds: LRUCache<string, number>;
 
   constructor(
     private readonly secretSets: () => readonly SecretSet[],
@@ -76,7 +101,24 @@ export class SecretTextGuard {
     private readonly shared: SharedCounter | null = null,
     /** The shared count of anonymous groups (RefusalCount.group), allowing `GROUP_SHARE` times `perKey`. */
     private readonly sharedGroups: SharedCounter | null = null,
-  ) {}
+    maxAnonymousCounts = MAX_ANONYMOUS_COUNTS,
+  ) {
+    this.anonymousWindows = growingLru<string, Window>(maxAnonymousCounts);
+    this.anonymousHolds = growingLru<string, number>(maxAnonymousCounts);
+  }
+
+  /** Counts this process remembers: client keys' and anonymous callers' windows and shared holds. */
+  get remembered(): number {
+    return this.windows.size + this.sharedHolds.size + this.anonymousWindows.size + this.anonymousHolds.size;
+  }
+
+  private windowsOf(key: string): CountTable<Window> {
+    return ANONYMOUS_COUNT.test(key) ? this.anonymousWindows : this.windows;
+  }
+
+  private holdsOf(key: string): CountTable<number> {
+    return ANONYMOUS_COUNT.test(key) ? this.anonymousHolds : this.sharedHolds;
+  }
 
   /** Throws FORBIDDEN while any of the writer's counts (its key's by default) is held back for its refusals: any write, before it looks at anything. */
   refuseHeld(principal: Principal, counts: readonly RefusalCount[] = keyCounts(principal)): void {
@@ -126,7 +168,7 @@ export class SecretTextGuard {
   private count(keyId: string, now: number): number {
     const current = this.current(keyId, now);
     if (current) return (current.refusals += 1);
-    this.windows.set(keyId, { startedAt: now, refusals: 1 });
+    this.windowsOf(keyId).set(keyId, { startedAt: now, refusals: 1 });
     return 1;
   }
 
@@ -134,7 +176,7 @@ export class SecretTextGuard {
   private async countShared(count: RefusalCount): Promise<number> {
     const counted = await (count.group ? this.sharedGroups : this.shared)?.add(count.key);
     if (!counted) return 0;
-    if (counted.count >= this.limitOf(count)) this.sharedHolds.set(count.key, this.nowMs() + counted.msBeforeNext);
+    if (counted.count >= this.limitOf(count)) this.holdsOf(count.key).set(count.key, this.nowMs() + counted.msBeforeNext);
     return counted.count;
   }
 
@@ -152,18 +194,18 @@ export class SecretTextGuard {
   }
 
   private sharedHoldEnd(keyId: string, now: number): number | null {
-    const end = this.sharedHolds.get(keyId);
+    const end = this.holdsOf(keyId).get(keyId);
     if (end === undefined) return null;
     if (end > now) return end;
-    this.sharedHolds.delete(keyId);
+    this.holdsOf(keyId).delete(keyId);
     return null;
   }
 
   private current(keyId: string, now: number): Window | null {
-    const window = this.windows.get(keyId);
+    const window = this.windowsOf(keyId).get(keyId);
     if (window === undefined) return null;
     if (now - window.startedAt < this.settings.windowMs) return window;
-    this.windows.delete(keyId);
+    this.windowsOf(keyId).delete(keyId);
     return null;
   }
 }

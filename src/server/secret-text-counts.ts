@@ -1,5 +1,5 @@
 import { isAnonymous, type Principal } from '../gateway/principal.js';
-import { keyCounts, type RefusalCount } from '../gateway/secret-text.js';
+import { addressCountKey, keyCounts, networkCountKey, type RefusalCount } from '../gateway/secret-text.js';
 import { anonymousTurnOf } from './turn-group.js';
 
 /**
@@ -15,9 +15,9 @@ import { anonymousTurnOf } from './turn-group.js';
 export function secretTextCountsOf(principal: Principal, address: string): readonly RefusalCount[] {
   if (!isAnonymous(principal)) return keyCounts(principal);
   const { group, member } = anonymousTurnOf(address);
-  const own: RefusalCount = { key: `address ${member}`, group: false, who: prefixOf(member) === null ? 'this address' : `this address's ${prefixOf(member)}` };
+  const own: RefusalCount = { key: addressCountKey(member), group: false, who: prefixOf(member) === null ? 'this address' : `this address's ${prefixOf(member)}` };
   if (group === null) return [own];
-  return [own, { key: `network ${group}`, group: true, who: `this address's ${prefixOf(group) ?? group}` }];
+  return [own, { key: networkCountKey(group), group: true, who: `this address's ${prefixOf(group) ?? group}` }];
 }
 
 /** The prefix length a group as address-groups and turn-group write it ends in ("/64"), null for an address. */
