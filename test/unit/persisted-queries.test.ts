@@ -11,8 +11,8 @@ import { ClientPersistedQueries } from '../../src/graphql/persisted-queries.js';
  */
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const persisted = (query: string) => ({ persistedQuery: { version: 1, sha256Hash: sha256(query) } });
-/** A request's context as the store reads it: only the caller's key. */
-const contextOf = (keyId: string) => ({ reads: { principal: { keyId } } }) as unknown as GraphQLContext;
+/** A request's context as the store reads it: whose the caller's registrations are (its key's identity, as RequestReads sets for a caller with a key). */
+const contextOf = (keyId: string) => ({ reads: { principal: { keyId }, idempotencyOwner: keyId } }) as unknown as GraphQLContext;
 
 interface Answer {
   data?: Record<string, unknown> | null;
