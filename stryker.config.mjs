@@ -295,6 +295,8 @@ export default {
     'src/upstream/breaker-run.ts',
     'src/observability/upstream-duration-series.ts',
     'src/server/keep-alive-reads-first.ts',
+    'src/providers/http-errors.ts',
+    'src/providers/zstack/vm-volumes.ts',
   ],
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
