@@ -25,7 +25,7 @@ const SEEN_EDGE = 96;
 const SEEN_TEXTS = 1024;
 
 /** A number for `text`'s length and its SEEN_EDGE characters at either end (two texts may share one: then the second is remembered at once). */
-function seenKey(text: string): number {
+export function seenKey(text: string): number {
   let hash = text.length | 0;
   const mix = (at: number): void => {
     hash = (Math.imul(hash, 0x01000193) ^ text.charCodeAt(at)) | 0;
@@ -41,7 +41,7 @@ function seenKey(text: string): number {
  * 2,000 characters counted against the budget held a 4 MiB answer each. Joined to a character
  * first, the text is copied out flat, and the view taken of that copy holds one character more.
  */
-const ownCopy = (text: string): string => ` ${text}`.slice(1);
+export const ownCopy = (text: string): string => ` ${text}`.slice(1);
 
 /** The spans a search found in recent texts, by text, within REMEMBERED_CHARS.all characters held. */
 export class RememberedSpans {

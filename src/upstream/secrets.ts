@@ -11,6 +11,7 @@ import { joinersRead } from './joiners-read.js';
 import { holdsHidden, readHidden } from './invisible-characters.js';
 import { LetterRunPieceSearch } from './letter-run-pieces.js';
 import { lookalikeAnchor, lookalikePatterns, wordsOf } from './lookalike-secrets.js';
+import { RememberedScrubs } from './remembered-scrubs.js';
 import { piecesOf, separatorsBeside } from './scrub-pieces.js';
 import { SecretPiecesByJoiners } from './secret-piece-groups.js';
 
@@ -348,6 +349,8 @@ class Search {
 
   private readonly pieces: SecretPiecesByJoiners;
   private readonly letterRuns: LetterRunPieceSearch;
+  /** What this search's scrub made of texts asked about again (remembered-scrubs.ts): the same secrets scrub a text alike. */
+  private readonly remembered = new RememberedScrubs();
 
   constructor(forms: SearchForms = { encoded: [], padded: new Map(), edges: new Base64Edges([]), base64: new Set(), read: [], lookalikes: [], lookalikesTouching: [], anchors: [], pieces: [], separators: null }) {
     this.forms = forms.encoded;
@@ -367,8 +370,10 @@ class Search {
   }
 
   scrub(text: string): string {
-    return this.readAgain(text, this.scrubOnce(text));
+    return this.remembered.scrub(text, this.scrubUnremembered);
   }
+
+  private readonly scrubUnremembered = (text: string): string => this.readAgain(text, this.scrubOnce(text));
 
   /**
    * `scrubbed` (what a scrub made of `text`) searched through its escapes once more where the scrub
