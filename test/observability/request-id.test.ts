@@ -13,7 +13,7 @@ const ACCOUNT: Record<ProviderKind, { secret: string; loginPath: string | null }
   zomro: { secret: ZOMRO_SIM_TOKEN, loginPath: null },
   onapp: { secret: ONAPP_SIM_API_KEY, loginPath: null },
   zstack: { secret: ZSTACK_SIM_PASSWORD, loginPath: '/accounts/login' },
-  danube: { secret: DANUBE_SIM_PASSWORD, loginPath: '/accounts/login' },
+  danube: { secret: DANUBE_SIM_PASSWORD, loginPath: '/accounts/login/' },
 };
 /** Extra createBackup input per provider (Danube makes a backup by running a definition). */
 const CREATE_EXTRAS: Partial<Record<ProviderKind, Record<string, unknown>>> = { danube: { definitionName: 'daily' } };

@@ -39,7 +39,7 @@ describe('danube: whitespace around a description or a zpool counts, at the gate
 
   /** The simulator asked directly, as the gateway would ask it: its status and its field errors. */
   const danube = async (method: 'POST' | 'PUT', name: string, data: Record<string, unknown>): Promise<{ status: number; errors: Record<string, string[]> }> => {
-    const response = await fetch(`${harness.simulator('danube').server.url}/api/vm/${hostname}/define/backup/${name}`, {
+    const response = await fetch(`${harness.simulator('danube').server.url}/api/vm/${hostname}/define/backup/${name}/`, {
       method,
       headers: { 'es-api-key': DANUBE_SIM_API_KEY, 'content-type': 'application/json' },
       body: JSON.stringify({ disk_id: 1, node: 'node99.erigones.com', schedule: '0 4 * * *', retention: 3, ...data }),

@@ -12,7 +12,7 @@ import { type Harness, startHarness, withProviderSettings } from '../helpers/har
 let refusal: { status: number; body: unknown } = { status: 400, body: {} };
 const provider: Server = createServer((request, response) => {
   const path = new URL(request.url ?? '/', 'http://danube').pathname;
-  const answer = request.method === 'GET' && path === '/vm' ? { status: 200, body: { status: 'SUCCESS', result: [{ hostname: 'web01.example.com', status: 'running' }] } } : refusal;
+  const answer = request.method === 'GET' && path === '/vm/' ? { status: 200, body: { status: 'SUCCESS', result: [{ hostname: 'web01.example.com', status: 'running' }] } } : refusal;
   response.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
 });
 

@@ -23,35 +23,35 @@ describe('danube: the lists answer as full and extended ask', () => {
   };
 
   it('definitions: names alone by default, objects with full, the backup count only with extended', async () => {
-    const names = await list('/vm/define/backup');
+    const names = await list('/vm/define/backup/');
     expect(names.length).toBeGreaterThan(0);
     expect(names.every((name) => typeof name === 'string')).toBe(true);
-    const full = (await list('/vm/define/backup?full=true')) as Array<Record<string, unknown>>;
+    const full = (await list('/vm/define/backup/?full=true')) as Array<Record<string, unknown>>;
     expect(full.map((row) => row.name)).toEqual(names);
     expect(full.every((row) => !('backups' in row))).toBe(true);
-    const extended = (await list('/vm/define/backup?full=true&extended=true')) as Array<Record<string, unknown>>;
+    const extended = (await list('/vm/define/backup/?full=true&extended=true')) as Array<Record<string, unknown>>;
     expect(extended.every((row) => typeof row.backups === 'number')).toBe(true);
   });
 
   it("a VM's definitions (`GET /vm/{h}/define/backup`): its own alone, names by default, objects with full, the count with extended, filtered by disk_id", async () => {
-    const all = (await list('/vm/define/backup?full=true')) as Array<Record<string, unknown>>;
+    const all = (await list('/vm/define/backup/?full=true')) as Array<Record<string, unknown>>;
     const own = all.filter((row) => row.hostname === 'web03.example.com');
     expect(own.length).toBeGreaterThan(0);
-    expect(await list('/vm/web03.example.com/define/backup')).toEqual(own.map((row) => row.name));
-    expect(await list('/vm/web03.example.com/define/backup?full=true')).toEqual(own);
-    const extended = (await list('/vm/web03.example.com/define/backup?full=true&extended=true')) as Array<Record<string, unknown>>;
+    expect(await list('/vm/web03.example.com/define/backup/')).toEqual(own.map((row) => row.name));
+    expect(await list('/vm/web03.example.com/define/backup/?full=true')).toEqual(own);
+    const extended = (await list('/vm/web03.example.com/define/backup/?full=true&extended=true')) as Array<Record<string, unknown>>;
     expect(extended.every((row) => typeof row.backups === 'number')).toBe(true);
-    expect(await list('/vm/web03.example.com/define/backup?disk_id=1')).toEqual(own.filter((row) => Number(row.disk_id) === 1).map((row) => row.name));
-    const badDisk = await fetch(`${harness.simulator('danube').server.url}/api/vm/web03.example.com/define/backup?disk_id=99`, { headers: { 'es-api-key': DANUBE_SIM_API_KEY } });
+    expect(await list('/vm/web03.example.com/define/backup/?disk_id=1')).toEqual(own.filter((row) => Number(row.disk_id) === 1).map((row) => row.name));
+    const badDisk = await fetch(`${harness.simulator('danube').server.url}/api/vm/web03.example.com/define/backup/?disk_id=99`, { headers: { 'es-api-key': DANUBE_SIM_API_KEY } });
     expect(badDisk.status).toBe(412);
     expect(await badDisk.json()).toEqual({ detail: 'Invalid disk_id' });
   });
 
   it("a VM's backups: names alone by default, objects with full", async () => {
-    const names = await list('/vm/web03.example.com/backup');
+    const names = await list('/vm/web03.example.com/backup/');
     expect(names.length).toBeGreaterThan(0);
     expect(names.every((name) => typeof name === 'string')).toBe(true);
-    const full = (await list('/vm/web03.example.com/backup?full=true')) as Array<Record<string, unknown>>;
+    const full = (await list('/vm/web03.example.com/backup/?full=true')) as Array<Record<string, unknown>>;
     expect(full.map((row) => row.name)).toEqual(names);
   });
 

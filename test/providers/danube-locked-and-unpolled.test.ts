@@ -238,7 +238,7 @@ describe('danube: tasks that finish unpolled, and the 423 and 428 refusals', () 
     const vm = vmOf(nodes[7]!);
     simulator.setVmLocked(String(vm.hostname), true);
     const base = harness.simulator('danube').url;
-    const response = await fetch(`${base}/api/vm?full=true`, { headers: { 'es-api-key': DANUBE_SIM_API_KEY } });
+    const response = await fetch(`${base}/api/vm/?full=true`, { headers: { 'es-api-key': DANUBE_SIM_API_KEY } });
     const rows = ((await response.json()) as { result: Array<{ hostname: string; locked: boolean }> }).result;
     expect(rows.find((row) => row.hostname === vm.hostname)?.locked).toBe(true);
     expect(rows.filter((row) => row.locked)).toHaveLength(1);
@@ -254,7 +254,7 @@ describe('danube: tasks that finish unpolled, and the 423 and 428 refusals', () 
     simulator.setVmLocked(String(vm.hostname), true);
     try {
       const base = harness.simulator('danube').url;
-      const response = await fetch(`${base}/api/vm?full=true`, { headers: { 'es-api-key': DANUBE_SIM_API_KEY } });
+      const response = await fetch(`${base}/api/vm/?full=true`, { headers: { 'es-api-key': DANUBE_SIM_API_KEY } });
       const rows = ((await response.json()) as { result: Array<Record<string, unknown>> }).result;
       const documented = ['hostname', 'uuid', 'alias', 'node', 'owner', 'status', 'node_status', 'vcpus', 'ram', 'disk', 'ips', 'uptime', 'locked'];
       for (const row of rows) expect(Object.keys(row).sort()).toEqual([...documented].sort());

@@ -41,7 +41,7 @@ describe('danube simulator: a path that is not a route', () => {
   });
 
   it("keeps a route's own 404 (a guard): a VM that does not exist is \"VM not found\" with Danube's headers", async () => {
-    const answer = await ask('/api/vm/no-such-vm.example.com/define/backup');
+    const answer = await ask('/api/vm/no-such-vm.example.com/define/backup/');
     expect(answer.status).toBe(404);
     expect(await answer.json()).toEqual({ detail: 'VM not found' });
     expect(answer.headers.get('es_version')).not.toBeNull();

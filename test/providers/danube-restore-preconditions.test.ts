@@ -97,7 +97,7 @@ describe('danube: the restore refusals of 428, and target_disk_id required', () 
     const node = nodes[7]!;
     const backup = simulator.backups.find((row) => row.hostname === node.nativeId && row.status === 1)!;
     const put = (data: Record<string, unknown>) =>
-      fetch(`${harness.simulator('danube').server.url}/api/vm/${node.nativeId}/backup/${String(backup.name)}`, {
+      fetch(`${harness.simulator('danube').server.url}/api/vm/${node.nativeId}/backup/${String(backup.name)}/`, {
         method: 'PUT',
         headers: { 'es-api-key': DANUBE_SIM_API_KEY, 'content-type': 'application/json' },
         body: JSON.stringify({ disk_id: 1, target_hostname_or_uuid: node.nativeId, force: false, ...data }),

@@ -24,6 +24,7 @@ describe('danube: a client id naming what no hostname can be', () => {
     harness.resetUpstreamLogs();
     const answers = [await harness.gql(BACKUP, { id: backupId }), await harness.gql(DELETE_BACKUP, { input: { backupId } })];
     for (const answer of answers) expect(errorCodes(answer)).toEqual(['BAD_USER_INPUT']);
-    expect(harness.simulator('danube').server.log.filter((request) => request.rawPath.startsWith('/api/vm/'))).toEqual([]);
+    // A path naming a VM (`/api/vm/{h}/...`); the VM list's own path is `/api/vm/` now it carries its slash.
+    expect(harness.simulator('danube').server.log.filter((request) => request.rawPath.startsWith('/api/vm/') && request.rawPath !== '/api/vm/')).toEqual([]);
   });
 });

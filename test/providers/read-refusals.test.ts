@@ -70,7 +70,7 @@ describe('a provider refusing a read in "bad input" words', () => {
 
   it('Danube: a 400 field error to a backup list is PROVIDER_ERROR HTTP_400 without fields; a 412 "Invalid disk_id" to a create, BAD_USER_INPUT on diskId', async () => {
     const { read, write } = await readAndWrite('danube', ({ method, path }) => {
-      if (path === '/vm') return { status: 200, body: { status: 'SUCCESS', result: [{ hostname: 'web01.example.com', status: 'running' }] } };
+      if (path === '/vm/') return { status: 200, body: { status: 'SUCCESS', result: [{ hostname: 'web01.example.com', status: 'running' }] } };
       if (method === 'GET') return { status: 400, body: { status: 'FAILURE', result: { disk_id: ['not a disk'] } } };
       return { status: 412, body: { detail: 'Invalid disk_id' } };
     }, { definitionName: 'daily' });
@@ -80,7 +80,7 @@ describe('a provider refusing a read in "bad input" words', () => {
 
   it('Danube: a 412 to a read is PROVIDER_ERROR too', async () => {
     const { read } = await readAndWrite('danube', ({ path }) =>
-      path === '/vm' ? { status: 200, body: { status: 'SUCCESS', result: [{ hostname: 'web01.example.com' }] } } : { status: 412, body: { detail: 'Invalid disk_id' } },
+      path === '/vm/' ? { status: 200, body: { status: 'SUCCESS', result: [{ hostname: 'web01.example.com' }] } } : { status: 412, body: { detail: 'Invalid disk_id' } },
     { definitionName: 'daily' });
     expect(read).toEqual({ code: 'PROVIDER_ERROR', provider: 'danube-test', providerCode: 'HTTP_412' });
   });

@@ -60,7 +60,7 @@ describe('cron syntax: only what the providers read', () => {
 
   it('a definition given such a cron behind the gateway (the provider panel) reads as an unreadable cron, and fails nothing', async () => {
     const account = harness.simulator('danube').accountConfig('direct') as unknown as { url: string; auth: { apiKey: string } };
-    const made = await fetch(`${account.url}/vm/${encodeURIComponent(hostname)}/define/backup/lastfri`, {
+    const made = await fetch(`${account.url}/vm/${encodeURIComponent(hostname)}/define/backup/lastfri/`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'es-api-key': account.auth.apiKey },
       body: JSON.stringify({ schedule: '0 4 * * 5L', retention: 2, node: 'node99.erigones.com' }),

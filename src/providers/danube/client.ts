@@ -14,6 +14,7 @@ import { isTaskId } from './task-id.js';
 import { DANUBE_INSTANCE_LIST, isDanubeNotFound } from './own-not-found.js';
 import { tokenLifetimeMs } from './token-lifetime.js';
 import { backupsSwitchedOff } from './backups-switched-off.js';
+import { slashedPath } from './slashed-path.js';
 
 export interface DanubeAnswer {
   status: number;
@@ -82,7 +83,7 @@ export class DanubeClient {
     const send = (headers: Record<string, string>) =>
       this.upstream.request({
         method,
-        path,
+        path: slashedPath(path),
         headers: { ...headers, ...ENGLISH, ...(method === 'GET' ? {} : { 'content-type': 'application/json' }) },
         ...(method === 'GET' ? { query: stringParams(params) } : { body: JSON.stringify(params) }),
         operation,
@@ -124,7 +125,7 @@ export class DanubeClient {
   private async login(username: string, password: string, scope: UpstreamScope): Promise<IssuedSession> {
     const response = await this.upstream.request({
       method: 'POST',
-      path: '/accounts/login',
+      path: slashedPath('/accounts/login'),
       headers: { 'content-type': 'application/json', ...ENGLISH },
       body: JSON.stringify({ username, password }),
       idempotent: true,

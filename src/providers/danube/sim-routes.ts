@@ -1,4 +1,4 @@
-import type { SimResponse } from '../../simulator/server.js';
+import type { SimRequest, SimResponse } from '../../simulator/server.js';
 
 /** esdc-ce's url patterns' names: `[A-Za-z0-9\._-]+` for hostnames, uuids and backup or definition names (api/vm/urls.py). */
 const NAME = /^[A-Za-z0-9._-]+$/;
@@ -33,3 +33,15 @@ export function isSimulatedRoute(segments: readonly string[]): boolean {
  * the `es_version`, `es_username` and `es_dc` headers, and before any view asks who is calling.
  */
 export const resourceNotFound = (): SimResponse => ({ status: 404, text: 'Resource not found', headers: { 'content-type': 'application/json' } });
+
+/**
+ * Django 1.8's CommonMiddleware for a routed path without its trailing "/" (esdc-ce leaves
+ * APPEND_SLASH at its default, on, with DEBUG off): `HttpResponsePermanentRedirect` to the path with
+ * the slash and the same query, whatever the method, an empty HTML body, no API headers. Its
+ * Location is absolute, the request's own host (`"%s://%s%s" % (request.scheme, host, path)`).
+ */
+export function appendSlashRedirect(request: SimRequest): SimResponse {
+  const query = request.query.toString();
+  const location = `http://${String(request.headers.host)}${request.rawPath}/${query ? `?${query}` : ''}`;
+  return { status: 301, text: '', headers: { location, 'content-type': 'text/html; charset=utf-8' } };
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SeededRandom, type SimulatorSeedOptions } from '../../simulator/random.js';
 import { ProviderSimulator, type SimRequest, type SimResponse, type SimulatorServerOptions } from '../../simulator/server.js';
-import { isSimulatedRoute, resourceNotFound } from './sim-routes.js';
+import { appendSlashRedirect, isSimulatedRoute, resourceNotFound } from './sim-routes.js';
 
 /** The sixth instance's newest backup is an hour old, so the demo has PROTECTED instances (the other seeded dates are years old). */
 const recent = (): Date => new Date(Date.now() - 60 * 60 * 1000);
@@ -480,6 +480,11 @@ export class DanubeSimulator extends ProviderSimulator {
     // No url pattern, no view: Django's 404 handler, before authentication (sim-routes.ts). The
     // simulator answered DRF's "Not found" with Danube's headers, as a view would.
     if (!isSimulatedRoute(segments)) return resourceNotFound();
+    // Every esdc-ce url pattern ends in "/": a path without it is answered by Django's CommonMiddleware
+    // (APPEND_SLASH), before any view or authentication, with a 301 to the slashed path, the query kept
+    // (slashed-path.ts). The simulator served both, so a gateway calling without the slash passed here
+    // and failed at every real panel.
+    if (!request.rawPath.endsWith('/')) return appendSlashRedirect(request);
     const answer = this.answer(request);
     return { ...answer, headers: { ...DANUBE_HEADERS, ...answer.headers } };
   }
