@@ -7,6 +7,7 @@ import { CSRF_REFUSAL_MESSAGE, isCsrfRefusal } from './csrf-refusal.js';
 import { isLimitRefusal, limitRefusalMessage } from './limits/index.js';
 import { connectionTroubleBehind } from '../observability/store-failure-lines.js';
 import { withUnclosedBracketHint } from './unclosed-bracket-hint.js';
+import { LOGGED_MESSAGE_CHARACTERS, LOGGED_PATH_KEY_CHARACTERS, SCRUBBED_CHARACTERS_PER_REQUEST, scrubClipped } from './scrubbed-log-text.js';
 
 /** Apollo's own codes for requests that never ran, as our codes. */
 const APOLLO_CODES: Record<string, ErrorCode> = {
@@ -139,7 +140,11 @@ export const MAX_ERROR_LINES_PER_REQUEST = 20;
 
 /** A path's aliases are the client's names. */
 const scrubbedPath = (path: ReadonlyArray<string | number> | undefined, scrub: (text: string) => string): Array<string | number> | undefined =>
-  path?.map((key) => (typeof key === 'string' ? scrub(key) : key));
+  path?.map((key) => (typeof key === 'string' ? scrubClipped(key, LOGGED_PATH_KEY_CHARACTERS, scrub) : key));
+
+/** The characters of client text a line scrubs: its message and path keys, as clipped. */
+const scrubbedLength = (message: string, path: ReadonlyArray<string | number> | undefined): number =>
+  Math.min(message.length, LOGGED_MESSAGE_CHARACTERS) + (path ?? []).reduce<number>((sum, key) => sum + (typeof key === 'string' ? Math.min(key.length, LOGGED_PATH_KEY_CHARACTERS) : 0), 0);
 
 /**
  * One log line per error of a request, with its request id: gateway faults at
@@ -152,6 +157,7 @@ const scrubbedPath = (path: ReadonlyArray<string | number> | undefined, scrub: (
  */
 export function logRequestErrors(logger: Logger, format: ErrorFormatter, requestId: string, errors: readonly GraphQLError[], scrub: (text: string) => string = (text) => text): void {
   let logged = 0;
+  let scrubbedCharacters = 0;
   const notLogged: Record<string, number> = {};
   let faultsLogged = 0;
   let faultsNotLogged = 0;
@@ -165,10 +171,12 @@ export function logRequestErrors(logger: Logger, format: ErrorFormatter, request
       } else {
         faultsNotLogged++;
       }
-    } else if (logged < MAX_ERROR_LINES_PER_REQUEST) {
+    } else if (logged < MAX_ERROR_LINES_PER_REQUEST && scrubbedCharacters < SCRUBBED_CHARACTERS_PER_REQUEST) {
       logged++;
+      scrubbedCharacters += scrubbedLength(formatted.message, formatted.path);
       // Scrubbed: a client's mistake is told in graphql-js's words, which quote what it sent (and a path its aliases).
-      const line = { requestId, code, message: scrub(formatted.message), ...(formatted.path ? { path: scrubbedPath(formatted.path, scrub) } : {}) };
+      // Clipped first, and only so much a request: the scrub runs once per account, per character.
+      const line = { requestId, code, message: scrubClipped(formatted.message, LOGGED_MESSAGE_CHARACTERS, scrub), ...(formatted.path ? { path: scrubbedPath(formatted.path, scrub) } : {}) };
       // The gateway's own store failed the request: an operator's matter, with its cause (the
       // client is told only to send it again). No stack: a stalled Redis refuses every such request.
       if (code === 'STORE_UNAVAILABLE') logger.warn({ ...line, cause: causeText(findCause(unwrapResolverError(error))) }, 'request answered with an error');

@@ -40,6 +40,16 @@ describe('writes refused for credential text, callers without a key: counted by 
     expect(held.errors?.[0]?.message).toMatch(/^writes refused: this address wrote text .*\(limits\.secretTextRefusals\)$/);
   };
 
+  it('logs the refusal in JSON with countedAs, and the x-request-id the client offered beside the same requestId (guard)', async () => {
+    const answer = await harness.gql(NOTE, { input: { backupId, note: `pasted: ${PIECE}` } }, { headers: { 'x-forwarded-for': '192.0.2.77', 'x-client-request-id': 'trace-anon-77' } });
+    expect(errorCodes(answer)).toEqual(['BAD_USER_INPUT']);
+    const lines = harness.logs.map((text) => JSON.parse(text) as Record<string, unknown>).filter((line) => line.requestId === answer.headers.get('x-request-id'));
+    const refusal = lines.find((line) => String(line.msg).startsWith('write refused: a field holds text'));
+    expect(refusal).toMatchObject({ level: 40, countedAs: 'address 192.0.2.77', operation: 'updateBackupNote', field: 'note', refusalsInWindow: 1, limit: PER_KEY });
+    expect(JSON.stringify(refusal)).not.toContain(PIECE);
+    expect(lines.some((line) => line.clientRequestId === 'trace-anon-77')).toBe(true);
+  });
+
   it('holds the prober\'s address back, and not an anonymous writer at another address', async () => {
     await holdOut('203.0.113.7');
     const other = await noteFrom('198.51.100.9', 'an ordinary note');
