@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import { LogThrottle } from '../observability/log-throttle.js';
+import { subnetOf } from './address-groups.js';
+import { clientKeyOf } from './client-address.js';
 
 /** What a log line's client-sent text goes through: the scrubber of provider answers, every account's secrets. */
 export type ScrubText = (text: string) => string;
@@ -19,8 +21,11 @@ export const REFUSAL_LINE_PERIOD_MS = 10_000;
 /**
  * The lines of refusals a caller brings about at will (a name not allowed, another origin, an
  * oversized connection_init, a WebSocket cap reached, a message only a server sends): at most one
- * per address and kind per period, counting those left out since. One line each, a client
- * sending them as fast as it could wrote the log as fast. Their fields quote what the client sent
+ * per address (for IPv6, per /64) and kind per period, counting those left out since. One line
+ * each, a client sending them as fast as it could wrote the log as fast; one line per IPv6
+ * address, a host taking a fresh address of its /64 for each request did the same (and paid the
+ * gateway a scrub of each line's fields). Neighbours in a shared /64 share the line and its count,
+ * which costs only detail: no limit is counted here. Their fields quote what the client sent
  * (a Host, an Origin, an Upgrade, a name), so each string goes through `scrub`: a provider
  * credential pasted into a header is not written to the log as sent.
  */
@@ -46,7 +51,7 @@ export class RefusalLines {
   }
 
   private write(level: 'info' | 'warn', address: string, fields: Record<string, unknown>, message: string): void {
-    const leftOut = this.throttle.take(`${message}\n${address}`);
+    const leftOut = this.throttle.take(`${message}\n${subnetOf(clientKeyOf(address)) ?? address}`);
     if (leftOut !== null) this.logger[level]({ ...scrubbedFields(fields, this.scrub), alsoRefusedSinceLastLine: leftOut }, message);
   }
 }

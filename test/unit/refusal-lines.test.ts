@@ -45,4 +45,19 @@ describe('RefusalLines: one line per address and kind per period', () => {
       [30, 'operation name not allowed', undefined],
     ]);
   });
+
+  it('counts an IPv6 /64 as one address, written in any spelling; another /64 keeps its own line', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-12-07T10:00:00Z'));
+    const { lines, refusals } = logged();
+    // A host holding a /64 takes a fresh address per request: one line, the rest counted.
+    for (let host = 1; host <= 5; host++) refusals.info(`2001:db8:1:2::${host.toString(16)}`, { host: 'evil.example' }, 'request refused: a name not allowed');
+    refusals.info('2001:0db8:0001:0002:ffff:0:0:1', { host: 'evil.example' }, 'request refused: a name not allowed');
+    refusals.info('2001:db8:1:3::1', { host: 'evil.example' }, 'request refused: a name not allowed');
+    expect(lines).toHaveLength(2);
+    vi.setSystemTime(Date.now() + REFUSAL_LINE_PERIOD_MS);
+    refusals.info('2001:db8:1:2::99', { host: 'evil.example' }, 'request refused: a name not allowed');
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toMatchObject({ alsoRefusedSinceLastLine: 5 });
+  });
 });
