@@ -8,6 +8,7 @@
 import type { ProviderKind } from '../src/providers/registry.js';
 import type { RunningSimulator } from '../src/providers/module.js';
 import { simulatedKinds, startSimulator } from '../src/providers/registry.js';
+import { DanubeSimulator } from '../src/providers/danube/simulator.js';
 import { usageMessage, type ChildMessage, type ParentMessage } from './ipc.js';
 import { settings } from './settings.js';
 
@@ -25,6 +26,11 @@ const simulators: RunningSimulator[] = await Promise.all(
     }),
   ),
 );
+// A baseline built before Danube's paths ended in '/' (BENCH_BASELINE at a commit before 664e9353)
+// sends them bare; this build sends the slash and is served the same either way.
+for (const simulator of simulators) {
+  if (simulator.simulator instanceof DanubeSimulator) simulator.simulator.servesPathsWithoutSlash = true;
+}
 
 /**
  * Requests each simulator received since start, never trimmed (the logs

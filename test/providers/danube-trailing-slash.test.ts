@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DANUBE_SIM_API_KEY, DANUBE_SIM_PASSWORD, DANUBE_SIM_USER } from '../../src/providers/danube/simulator.js';
+import { DANUBE_SIM_API_KEY, DANUBE_SIM_PASSWORD, DANUBE_SIM_USER, type DanubeSimulator } from '../../src/providers/danube/simulator.js';
 import { startHarness, withAccountCopy, withProviderSettings, type Harness } from '../helpers/harness.js';
 
 /**
@@ -34,6 +34,21 @@ describe('danube: paths end in a slash, as esdc-ce routes them', () => {
     expect(names.result).not.toContain('unslashed');
     const unrouted = await fetch(`${origin}/api/vm/web01.example.com/nothing`, { headers: { 'es-api-key': DANUBE_SIM_API_KEY }, redirect: 'manual' });
     expect(unrouted.status).toBe(404);
+  });
+
+  it('servesPathsWithoutSlash (the bench, for a baseline built before the slash) serves the bare path; off again, the 301', async () => {
+    const simulator = harness.simulator('danube').simulator as DanubeSimulator;
+    const origin = new URL(harness.simulator('danube').server.url).origin;
+    const bare = () => fetch(`${origin}/api/vm?full=true`, { headers: { 'es-api-key': DANUBE_SIM_API_KEY }, redirect: 'manual' });
+    simulator.servesPathsWithoutSlash = true;
+    try {
+      const served = await bare();
+      expect(served.status).toBe(200);
+      expect(served.headers.get('es_version')).not.toBeNull();
+    } finally {
+      simulator.servesPathsWithoutSlash = false;
+    }
+    expect((await bare()).status).toBe(301);
   });
 
   it('instances, their backups and definitions are read without a provider error', async () => {

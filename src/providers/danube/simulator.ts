@@ -148,6 +148,12 @@ export class DanubeSimulator extends ProviderSimulator {
    * the task calls still reach Danube.
    */
   backupPathsRoutedElsewhere = false;
+  /**
+   * True serves a routed path without its trailing slash as if it had one, as the simulator did
+   * before it answered such a path Django's 301: for a gateway of an earlier version, which sent
+   * the bare paths (the bench's baseline build), never for tests of the gateway's own requests.
+   */
+  servesPathsWithoutSlash = false;
   /** VMs the simulated user may not touch: 403 PermissionDenied, which a new login does not change. */
   readonly forbidden = new Set<string>();
   /** True refuses the VM list itself 403 PermissionDenied: a user who may read nothing the gateway starts from. */
@@ -484,7 +490,7 @@ export class DanubeSimulator extends ProviderSimulator {
     // (APPEND_SLASH), before any view or authentication, with a 301 to the slashed path, the query kept
     // (slashed-path.ts). The simulator served both, so a gateway calling without the slash passed here
     // and failed at every real panel.
-    if (!request.rawPath.endsWith('/')) return appendSlashRedirect(request);
+    if (!request.rawPath.endsWith('/') && !this.servesPathsWithoutSlash) return appendSlashRedirect(request);
     const answer = this.answer(request);
     return { ...answer, headers: { ...DANUBE_HEADERS, ...answer.headers } };
   }
