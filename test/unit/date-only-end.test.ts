@@ -12,6 +12,16 @@ describe('endOfDateOnlyIn: the last moment of a date alone in the account zone',
     expect(endOfDateOnlyIn(' 2024-12-31 ', 'America/New_York')?.toISOString()).toBe('2025-01-01T04:59:59.999Z');
   });
 
+  it('answers a date asked again the same, as a Date of its own (the records it goes into are not shared)', () => {
+    const first = endOfDateOnlyIn('2024-10-27', 'Europe/Amsterdam');
+    const again = endOfDateOnlyIn('2024-10-27', 'Europe/Amsterdam');
+    expect(again?.toISOString()).toBe('2024-10-27T22:59:59.999Z');
+    expect(again).not.toBe(first);
+    expect(endOfDateOnlyIn('2024-10-27', 'UTC')?.toISOString()).toBe('2024-10-27T23:59:59.999Z');
+    expect(endOfDateOnlyIn('9999-12-31', 'UTC')).toBeNull();
+    expect(endOfDateOnlyIn('9999-12-31', 'UTC')).toBeNull();
+  });
+
   it('is null for a date with a time, a date out of range, and what is no text', () => {
     for (const value of ['2024-07-23 10:20:30', '2024-07-23T10:20:30Z', '2024-02-30', '9999-12-31', 'soon', '', 20240723, null]) expect(endOfDateOnlyIn(value, 'UTC')).toBeNull();
   });
