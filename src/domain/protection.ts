@@ -18,7 +18,8 @@ export type ProtectionReason =
   | 'NO_BACKUP_NOTHING_SCHEDULED'
   | 'NO_BACKUP_SCHEDULE_NOT_LISTED'
   | 'PROVIDER_FAILED'
-  | 'RETENTION_UNKNOWN';
+  | 'RETENTION_UNKNOWN'
+  | 'STALE_EITHER_RETENTION';
 
 export const DEFAULT_RPO_HOURS = 24;
 const HOUR_MS = 3_600_000;
@@ -118,11 +119,16 @@ export function protectionOf(facts: ProtectionFacts, rpoHours: number, now: Date
  * record is short; it read as 0) does run, but whether it keeps what it makes
  * is unknown: kept-all and kept-none are both judged. Where they agree, that
  * is the verdict (a backup years old is STALE either way), with the first's
- * schedule facts, since the definition does run. Where they differ, nothing
- * the gateway can vouch for: UNKNOWN RETENTION_UNKNOWN, never PROTECTED.
+ * schedule facts, since the definition does run. Where both are STALE for
+ * different reasons (another disk scheduled, or nothing), the status is
+ * certain and a backup is due either way, so a dashboard must show it as
+ * STALE; neither reason can be vouched for, so the reason says so. Where the
+ * statuses differ, nothing the gateway can vouch for: UNKNOWN
+ * RETENTION_UNKNOWN, never PROTECTED.
  */
 function retentionUnknownOr(keptAll: Protection, keptNone: Protection): Protection {
   if (keptAll.status === keptNone.status && keptAll.reason === keptNone.reason) return keptAll;
+  if (keptAll.status === 'STALE' && keptNone.status === 'STALE') return { ...keptAll, reason: 'STALE_EITHER_RETENTION' };
   return { ...keptAll, status: 'UNKNOWN', reason: 'RETENTION_UNKNOWN' };
 }
 

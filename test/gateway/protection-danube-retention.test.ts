@@ -54,6 +54,18 @@ describe('danube definitions with retention 0 and protection', () => {
     expect(await protectionOf('web03.example.com')).toEqual({ status: 'STALE', reason: 'BACKUP_TOO_OLD', scheduled: true });
   });
 
+  it('a definition without a retention of another disk than a recent backup: STALE either way (that disk scheduled, or nothing), answered STALE STALE_EITHER_RETENTION, not UNKNOWN', async () => {
+    const daily = simulator.definitions.find((definition) => definition.hostname === 'web06.example.com')!;
+    // web06's backup an hour old is of disk 1; its definition now backs up disk 2 and gives no retention.
+    daily.disk_id = 2;
+    delete daily.retention;
+    try {
+      expect(await protectionOf('web06.example.com')).toEqual({ status: 'STALE', reason: 'STALE_EITHER_RETENTION', scheduled: true });
+    } finally {
+      daily.disk_id = 1;
+    }
+  });
+
   it("a definition Danube sends with active 0 is inactive: no next run, and it keeps nothing PROTECTED (0 read as active)", async () => {
     expect(await protectionOf('web06.example.com')).toEqual({ status: 'PROTECTED', reason: 'RECENT_BACKUP_SCHEDULED', scheduled: true });
     for (const definition of simulator.definitions) if (definition.hostname === 'web06.example.com') definition.active = 0;

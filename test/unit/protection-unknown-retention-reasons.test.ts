@@ -13,13 +13,19 @@ const backupOfDisk = (diskId: string): Backup => ({
 const noRetention = (): BackupDefinition => mapDefinition('d', { hostname: 'web01', name: 'daily', disk_id: 1, schedule: '0 4 * * *', active: true });
 
 /**
- * Judged both ways, a definition without a retention gives its verdict only
+ * Judged both ways, a definition without a retention gives its reason only
  * where the two agree in status and reason: each reason is a claim (another
- * disk is scheduled; nothing is), and where they differ neither can be vouched for.
+ * disk is scheduled; nothing is), and where they differ neither can be
+ * vouched for. Where both are STALE, the status itself is certain.
  */
 describe('protection: a definition without a retention, judged both ways to the same status for different reasons', () => {
-  it('a recent backup of disk 2 beside it: STALE either way (disk 1 scheduled, or nothing), answered UNKNOWN RETENTION_UNKNOWN', () => {
+  it('a recent backup of disk 2 beside it: STALE either way (disk 1 scheduled, or nothing), answered STALE STALE_EITHER_RETENTION with the backup it judged', () => {
     const result = protectionOf({ backups: [backupOfDisk('2')], schedules: null, definitions: [noRetention()] }, 24, NOW);
+    expect(result).toMatchObject({ status: 'STALE', reason: 'STALE_EITHER_RETENTION', scheduled: true, error: null, lastBackup: { nativeId: 'b-2' } });
+  });
+
+  it('where the statuses differ (a recent backup of its own disk: PROTECTED kept, STALE not), still UNKNOWN RETENTION_UNKNOWN, never PROTECTED', () => {
+    const result = protectionOf({ backups: [backupOfDisk('1')], schedules: null, definitions: [noRetention()] }, 24, NOW);
     expect(result).toMatchObject({ status: 'UNKNOWN', reason: 'RETENTION_UNKNOWN', scheduled: true, error: null });
   });
 });

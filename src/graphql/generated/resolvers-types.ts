@@ -130,7 +130,8 @@ export type BackupDefinition = Node & {
    * Most backups kept; 0 when the provider's record does not say (see
    * `retentionStated`: Danube's API requires one, and a record without it is not
    * taken to keep none: protection judges both ways and answers UNKNOWN,
-   * RETENTION_UNKNOWN, where they differ).
+   * RETENTION_UNKNOWN, where their statuses differ, and STALE,
+   * STALE_EITHER_RETENTION, where both are STALE for different reasons).
    */
   retention: Scalars['Int']['output'];
   /** False when the provider's record gave no retention: `retention` then reads 0 and says nothing. */
@@ -958,8 +959,10 @@ export type ProtectionReason =
   | 'RECENT_BACKUP_SCHEDULED'
   /** PROTECTED: a recent usable backup; the provider lists no schedules (ZStack). */
   | 'RECENT_BACKUP_SCHEDULE_NOT_LISTED'
-  /** UNKNOWN: an active Danube definition gives no retention (null), and the verdict differs between keeping its backups and keeping none; `scheduled` and `nextRunAt` count it as running. */
-  | 'RETENTION_UNKNOWN';
+  /** UNKNOWN: an active Danube definition gives no retention (null), and the status differs between keeping its backups and keeping none; `scheduled` and `nextRunAt` count it as running. */
+  | 'RETENTION_UNKNOWN'
+  /** STALE: an active Danube definition gives no retention (null), and keeping its backups or keeping none are both STALE, for different reasons (say another disk is scheduled, or nothing is): a backup is due either way; `scheduled` and `nextRunAt` count it as running. */
+  | 'STALE_EITHER_RETENTION';
 
 /**
  * How well an instance is protected. The rule, the same for every provider:
