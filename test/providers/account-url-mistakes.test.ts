@@ -238,16 +238,19 @@ describe('zstack simulator: a url with /zstack/v1 added answers the login 404', 
 });
 
 /**
- * An OnApp url at a server that answers 200 but not as OnApp does: a page of HTML (a web server, a
- * sign-in page) or another API's JSON (another account's url pasted in). It said "sent an answer that
- * is not JSON" or "answered a list read without a list", no next step, and health read UP.
+ * An OnApp or Danube url at a server that answers 200 but not as the provider does: a page of HTML (a web
+ * server, a sign-in page), another API's JSON (another account's url pasted in), or (Danube) a blank body.
+ * It said "sent an answer that is not JSON", "answered without Danube's status" or "answered a list read
+ * without a list", no next step, and health read UP.
  */
-describe('an OnApp url at a server that answers its VM list 200 without a list: the account url is wrong', () => {
+describe('an OnApp or Danube url at a server that answers its VM list 200 without a list: the account url is wrong', () => {
   let anotherServer: Server;
   let origin = '';
   beforeAll(async () => {
     anotherServer = createServer((req, res) => {
-      if ((req.url ?? '').startsWith('/html/')) res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body><h1>Welcome to nginx!</h1></body></html>');
+      const path = req.url ?? '';
+      if (path.startsWith('/html/')) res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body><h1>Welcome to nginx!</h1></body></html>');
+      else if (path.startsWith('/blank/')) res.writeHead(200, { 'content-type': 'application/json' }).end();
       else res.writeHead(200, { 'content-type': 'application/json' }).end('{"doc":{"error":{"$type":"access","msg":{"$":"nginx says no"}}}}');
     });
     await new Promise<void>((resolve) => anotherServer.listen(0, '127.0.0.1', resolve));
@@ -255,25 +258,29 @@ describe('an OnApp url at a server that answers its VM list 200 without a list: 
   });
   afterAll(() => new Promise<void>((resolve) => anotherServer.close(() => resolve())));
 
-  for (const { answer, path } of [
-    { answer: 'a page of HTML', path: '/html/' },
-    { answer: "another API's JSON", path: '/json/' },
-  ]) {
-    it(`${answer}: says the url likely points at another server; health DEGRADED (OTHER)`, async () => {
-      const id = 'onapp-wrong-url';
+  const MESSAGES: Record<'onapp' | 'danube', (id: string) => string> = {
+    onapp: (id) =>
+      `provider ${id} answered its VM list without OnApp's JSON list, so its url likely points at another server: check that the account's url in the config is the OnApp control panel's address (OnApp's API answers at its /virtual_machines.json)`,
+    danube: (id) =>
+      `provider ${id} answered its VM list without Danube's list, so its url likely points at another server: check that the account's url in the config is Danube's API base (its path usually ends in /api; Danube lists VMs at its /vm/)`,
+  };
+  const cases = [
+    { kind: 'onapp', answer: 'a page of HTML', path: '/html/' },
+    { kind: 'onapp', answer: "another API's JSON", path: '/json/' },
+    { kind: 'danube', answer: 'a page of HTML', path: '/html/' },
+    { kind: 'danube', answer: "another API's JSON", path: '/json/' },
+    { kind: 'danube', answer: 'a blank body', path: '/blank/' },
+  ] as const;
+  for (const { kind, answer, path } of cases) {
+    it(`${kind}, ${answer}: says the url likely points at another server; health DEGRADED (OTHER)`, async () => {
+      const id = `${kind}-wrong-url`;
       let harness: Harness | undefined;
       try {
-        harness = await startHarness({ kinds: ['onapp'], configure: withAccountCopy('onapp', { id, url: `${origin}${path}` }) });
+        harness = await startHarness({ kinds: [kind], configure: withAccountCopy(kind, { id, url: `${origin}${path}` }) });
         const answered = await harness.gql<UrlMistakeAnswer>(ERRORS_AND_HEALTH);
-        expect(answered.data?.instances.providerErrors).toEqual([
-          {
-            provider: { id },
-            code: 'PROVIDER_ERROR',
-            message: `provider ${id} answered its VM list without OnApp's JSON list, so its url likely points at another server: check that the account's url in the config is the OnApp control panel's address (OnApp's API answers at its /virtual_machines.json)`,
-          },
-        ]);
+        expect(answered.data?.instances.providerErrors).toEqual([{ provider: { id }, code: 'PROVIDER_ERROR', message: MESSAGES[kind](id) }]);
         expect(healthOf(answered, id)).toEqual({ id, health: 'DEGRADED', healthCause: 'OTHER' });
-        expectNothingTold(answered, null, harness, ['nginx', ...CREDENTIALS.onapp]);
+        expectNothingTold(answered, null, harness, ['nginx', ...CREDENTIALS[kind]]);
       } finally {
         await harness?.close();
       }

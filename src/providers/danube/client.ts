@@ -15,6 +15,8 @@ import { DANUBE_INSTANCE_LIST, isDanubeNotFound } from './own-not-found.js';
 import { tokenLifetimeMs } from './token-lifetime.js';
 import { backupsSwitchedOff } from './backups-switched-off.js';
 import { slashedPath } from './slashed-path.js';
+import { instanceListElsewhere } from './instance-list-elsewhere.js';
+import { NotJsonAnswer } from '../../upstream/answer-body.js';
 
 export interface DanubeAnswer {
   status: number;
@@ -79,6 +81,19 @@ export class DanubeClient {
   }
 
   async call(method: HttpMethod, path: string, operation: string, scope: UpstreamScope, data: Record<string, unknown> = {}): Promise<DanubeAnswer> {
+    if (operation !== DANUBE_INSTANCE_LIST) return this.answer(method, path, operation, scope, data);
+    let answered: DanubeAnswer;
+    try {
+      answered = await this.answer(method, path, operation, scope, data);
+    } catch (error) {
+      throw error instanceof NotJsonAnswer || error instanceof InvalidEnvelope ? instanceListElsewhere(this.upstream) : error;
+    }
+    // Every read starts at the VM list: a 2xx that is no list is the url's mistake (instance-list-elsewhere.ts).
+    if (!Array.isArray(answered.result)) throw instanceListElsewhere(this.upstream);
+    return answered;
+  }
+
+  private async answer(method: HttpMethod, path: string, operation: string, scope: UpstreamScope, data: Record<string, unknown>): Promise<DanubeAnswer> {
     const params = { ...data, ...(this.dc ? { dc: this.dc } : {}) };
     const send = (headers: Record<string, string>) =>
       this.upstream.request({
@@ -191,8 +206,14 @@ const unfollowableTask = (provider: string): GatewayError =>
  */
 const RUNNING_TASK_WORDS: ReadonlySet<unknown> = new Set(['PENDING', 'STARTED']);
 
-const invalidEnvelope = (provider: string): GatewayError =>
-  new GatewayError('PROVIDER_ERROR', `provider ${provider} answered without Danube's status (SUCCESS, PENDING, STARTED or FAILURE)`, { provider, providerCode: 'INVALID_RESPONSE' });
+/** A 2xx without Danube's envelope: its own class, so the VM list can tell it as the url's mistake (instance-list-elsewhere.ts). */
+class InvalidEnvelope extends GatewayError {
+  constructor(provider: string) {
+    super('PROVIDER_ERROR', `provider ${provider} answered without Danube's status (SUCCESS, PENDING, STARTED or FAILURE)`, { provider, providerCode: 'INVALID_RESPONSE' });
+  }
+}
+
+const invalidEnvelope = (provider: string): GatewayError => new InvalidEnvelope(provider);
 
 /**
  * A login is renewed on Danube's English words (session-refused.ts). esdc-ce runs Django's
