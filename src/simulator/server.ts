@@ -15,6 +15,8 @@ export interface SimRequest {
   /** Path segments, each decoded. */
   segments: string[];
   query: URLSearchParams;
+  /** The query as the request line wrote it, byte for byte, without its `?` ('' when none): as a server hands it to its app (WSGI's QUERY_STRING). */
+  rawQuery: string;
   headers: IncomingMessage['headers'];
   bodyText: string;
   /** Form fields of a urlencoded or multipart body (and of the query, for GET). */
@@ -393,7 +395,10 @@ async function parseRequest(req: IncomingMessage, url: URL, bodyText: string): P
         return segment;
       }
     });
-  return { method, rawPath, segments, query: url.searchParams, headers: req.headers, bodyText, form, json: safeJson(bodyText), label: `${method} ${rawPath}` };
+  const target = req.url ?? '/';
+  const queryStart = target.indexOf('?');
+  const rawQuery = queryStart === -1 ? '' : target.slice(queryStart + 1);
+  return { method, rawPath, segments, query: url.searchParams, rawQuery, headers: req.headers, bodyText, form, json: safeJson(bodyText), label: `${method} ${rawPath}` };
 }
 
 function send(res: ServerResponse, answer: SimResponse): void {

@@ -36,6 +36,24 @@ describe('danube: paths end in a slash, as esdc-ce routes them', () => {
     expect(unrouted.status).toBe(404);
   });
 
+  const redirectedTo = async (target: string) => {
+    const origin = new URL(harness.simulator('danube').server.url).origin;
+    const response = await fetch(`${origin}${target}`, { headers: { 'es-api-key': DANUBE_SIM_API_KEY }, redirect: 'manual' });
+    expect(response.status).toBe(301);
+    return response.headers.get('location')?.slice(origin.length);
+  };
+
+  it('the 301 writes the query back byte for byte, as Django appends QUERY_STRING', async () => {
+    // Parsed and written again, `%20` came back `+`, `%7e` `%7E`, a `=` in a value `%3D`, a `,` `%2C`.
+    expect(await redirectedTo('/api/vm?full=true&dc=main%20dc&note=a+b&tilde=%7e&eq=b=c&list=1,2')).toBe('/api/vm/?full=true&dc=main%20dc&note=a+b&tilde=%7e&eq=b=c&list=1,2');
+    // A bare `?` is no query (QUERY_STRING empty): none is written.
+    expect(await redirectedTo('/api/vm?')).toBe('/api/vm/');
+  });
+
+  it("the 301's path is Django's urlquote(request.path + '/'): decoded, then quoted again", async () => {
+    expect(await redirectedTo('/api/vm/%77eb01.example.com/backup?x=%41')).toBe('/api/vm/web01.example.com/backup/?x=%41');
+  });
+
   it('servesPathsWithoutSlash (the bench, for a baseline built before the slash) serves the bare path; off again, the 301', async () => {
     const simulator = harness.simulator('danube').simulator as DanubeSimulator;
     const origin = new URL(harness.simulator('danube').server.url).origin;

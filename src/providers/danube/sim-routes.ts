@@ -38,10 +38,32 @@ export const resourceNotFound = (): SimResponse => ({ status: 404, text: 'Resour
  * Django 1.8's CommonMiddleware for a routed path without its trailing "/" (esdc-ce leaves
  * APPEND_SLASH at its default, on, with DEBUG off): `HttpResponsePermanentRedirect` to the path with
  * the slash and the same query, whatever the method, an empty HTML body, no API headers. Its
- * Location is absolute, the request's own host (`"%s://%s%s" % (request.scheme, host, path)`).
+ * Location is absolute, the request's own host (`"%s://%s%s" % (request.scheme, host, path)`). The
+ * path is `urlquote(request.path + '/')`: the decoded path quoted again (a `%77eb01` comes back
+ * `web01`); the query is `QUERY_STRING` appended as the request line wrote it, not parsed and written
+ * again (a `+`, a `%20`, `a=b=c` or `%7e` come back as sent; parsed, `%20` came back `+`, `%7e` `~`).
+ * On Python 2 Django drops a query that is not ASCII (#15152); the gateway sends none.
  */
 export function appendSlashRedirect(request: SimRequest): SimResponse {
-  const query = request.query.toString();
-  const location = `http://${String(request.headers.host)}${request.rawPath}/${query ? `?${query}` : ''}`;
+  const location = `http://${String(request.headers.host)}${djangoUrlquote(decodedPath(request.rawPath))}/${request.rawQuery ? `?${request.rawQuery}` : ''}`;
   return { status: 301, text: '', headers: { location, 'content-type': 'text/html; charset=utf-8' } };
+}
+
+/** `request.path`: the path decoded (left as it is where it does not decode). */
+function decodedPath(rawPath: string): string {
+  try {
+    return decodeURIComponent(rawPath);
+  } catch {
+    return rawPath;
+  }
+}
+
+/** Django's `urlquote(path)`: Python 2's `urllib.quote` with `/` safe, so only letters, digits, `_.-` and `/` stay as they are. */
+function djangoUrlquote(path: string): string {
+  let quoted = '';
+  for (const byte of Buffer.from(path, 'utf8')) {
+    const char = String.fromCharCode(byte);
+    quoted += /[A-Za-z0-9_.\-/]/.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return quoted;
 }
