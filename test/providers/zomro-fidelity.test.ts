@@ -51,6 +51,13 @@ describe('zomro fidelity: documented words only', () => {
     return answer.data!.restoreBackup.operation.id;
   };
 
+  it('every seeded backup row lists createdate as a date alone, as BILLmanager does ("createdate": {"$": "2024-07-23"} in its docs)', () => {
+    const dates = nodes.flatMap((node) => node.backups.map((backup) => backup.raw.createdate));
+    expect(dates.length).toBeGreaterThan(0);
+    // The simulator seeded the newest backup of its protected instance with a time of day.
+    expect(dates.filter((date) => typeof date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(date))).toEqual([]);
+  });
+
   it("restores a backup listed without fleio_id from the image's own fleio_id (func=image&elid=<backup id>)", async () => {
     simulator.listsFleioId = false;
     try {

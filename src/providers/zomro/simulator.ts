@@ -294,7 +294,7 @@ export class ZomroSimulator extends ProviderSimulator {
           instanceId: id,
           name: `backup-${index + 1}-${n + 1}`,
           fleio_id: `${random.hex(8)}-${random.hex(4)}-${random.hex(4)}-${random.hex(4)}-${random.hex(12)}`,
-          createdate: index === 5 && n === count - 1 ? recent().toISOString().slice(0, 19).replace('T', ' ') : `2024-07-${String(10 + n).padStart(2, '0')}`,
+          createdate: index === 5 && n === count - 1 ? recent().toISOString().slice(0, 10) : `2024-07-${String(10 + n).padStart(2, '0')}`,
           image_size: String(random.int(1, 40)),
           min_disk: String(random.pick([10, 20, 40])),
           min_ram: '0',
