@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ZSTACK_SIM_ACCOUNT, ZSTACK_SIM_PASSWORD, type ZstackSimulator } from '../../src/providers/zstack/simulator.js';
+import { ZSTACK_SIM_ACCOUNT, ZSTACK_SIM_PASSWORD, ZSTACK_SIM_STORAGE, type ZstackSimulator } from '../../src/providers/zstack/simulator.js';
 import { eventually, startHarness, withProviderSettings, type Harness } from '../helpers/harness.js';
 
 const BACKUPS = '{ instances(first: 100) { edges { node { backups { id nativeId } } } } }';
@@ -26,13 +26,14 @@ describe('zstack: deleteMode', () => {
   const groups = async () => (await harness.gql<{ instances: { edges: Array<{ node: { backups: Array<{ id: string; nativeId: string }> } }> } }>(BACKUPS)).data!.instances.edges.flatMap((edge) => edge.node.backups);
   const listed = (group: string) => simulator.volumeBackups.some((row) => row.groupUuid === group);
 
-  async function deleteAtSimulator(group: string, mode: string): Promise<{ status: number; body: unknown }> {
+  async function deleteAtSimulator(group: string, mode: string, stores: string | null = null): Promise<{ status: number; body: unknown }> {
     const login = await fetch(`${simulator.url}/zstack/v1/accounts/login`, {
       method: 'PUT',
       body: JSON.stringify({ logInByAccount: { accountName: ZSTACK_SIM_ACCOUNT, password: createHash('sha512').update(ZSTACK_SIM_PASSWORD).digest('hex') } }),
     });
     const session = ((await login.json()) as { inventory: { uuid: string } }).inventory.uuid;
-    const answer = await fetch(`${simulator.url}/zstack/v1/vm-backups/${group}?deleteMode=${mode}`, { method: 'DELETE', headers: { authorization: `OAuth ${session}` } });
+    const query = `deleteMode=${mode}${stores === null ? '' : `&backupStorageUuids=${stores}`}`;
+    const answer = await fetch(`${simulator.url}/zstack/v1/vm-backups/${group}?${query}`, { method: 'DELETE', headers: { authorization: `OAuth ${session}` } });
     expect(answer.status).toBe(202);
     const { location } = (await answer.json()) as { location: string };
     const job = await fetch(new URL(new URL(location).pathname, simulator.url));
@@ -43,6 +44,13 @@ describe('zstack: deleteMode', () => {
   it('fails the job of a delete naming a mode ZStack does not have, nothing deleted (it deleted)', async () => {
     const group = (await groups())[0]!.nativeId;
     expect(await deleteAtSimulator(group, 'Cascade')).toMatchObject({ status: 503, body: { error: { code: 'SYS.1007' } } });
+    expect(listed(group)).toBe(true);
+  });
+
+  it('backupStorageUuids joined by a comma is one uuid, as ZStack reads a list query parameter (one value each): the job fails, nothing deleted (the simulator split it and deleted)', async () => {
+    const group = (await groups())[0]!.nativeId;
+    const other = '0123456789abcdef0123456789abcdef';
+    expect(await deleteAtSimulator(group, 'Permissive', `${ZSTACK_SIM_STORAGE},${other}`)).toMatchObject({ status: 503 });
     expect(listed(group)).toBe(true);
   });
 

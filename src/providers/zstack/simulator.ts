@@ -675,7 +675,10 @@ export class ZstackSimulator extends ProviderSimulator {
       if (this.missingGroupDelete === 'fails') return this.startFailingJob(request, { code: 'SYS.1003', description: `No volume backups found with group uuid: ${groupUuid}` });
       return this.startJob(request, () => ({}), () => {});
     }
-    const named = request.query.getAll('backupStorageUuids').flatMap((value) => value.split(','));
+    // Each value of the repeated parameter is one uuid: RestServer reads a List field of a DELETE's
+    // query as `for (String v : vals) lst.add(...)`, no split, so `a,b` is one uuid naming no store.
+    // The simulator split it, and took a comma-joined list no ZStack reads as two stores.
+    const named = request.query.getAll('backupStorageUuids');
     if (named.length > 0 && !named.some((store) => storesOf(volumes[0] as Row).includes(store))) return this.startFailingJob(request, notOnStore(groupUuid));
     // Queued behind the group's other operations (a revert running): it deletes what the group holds when its turn comes.
     return this.startGroupJob(request, groupUuid, () => ({}), () => {
