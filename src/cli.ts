@@ -22,7 +22,7 @@ Usage: npm start -- [options]
   --help, -h            this text
 
 Environment: PORT, HOST override listen.port/listen.host; REDIS_URL (or the file
-REDIS_URL_FILE names) puts shared state in Redis; LOG_LEVEL (info by default); LOG_FORMAT=pretty|json (pretty on
+REDIS_URL_FILE names) puts shared state in Redis; LOG_LEVEL (info by default; LOGLEVEL, log_level and the like are warned of, never read); LOG_FORMAT=pretty|json (pretty on
 a terminal, JSON otherwise); DRAIN_TIMEOUT_MS and SHUTDOWN_READYZ_GRACE_MS
 override shutdown.drainTimeoutMs/readyzGraceMs; BACKUP_GRAPH_CONFIG names the
 config file; DEMO_LATENCY_MS adds latency to the demo simulators. \${NAME} in

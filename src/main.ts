@@ -43,6 +43,7 @@ async function main(): Promise<void> {
       const { smallAnswerBudget } = await import('./config/small-answer-budget.js');
       const { shortAnswerDeadlines, shortAnswerDeadlineWarning } = await import('./config/short-answer-deadline.js');
       const { looseSecretFileWarning, takeLooseSecretFiles } = await import('./config/secret-file-modes.js');
+      const { logLevelLookalikes, logLevelLookalikeWarning } = await import('./config/log-level-lookalikes.js');
       const { startEnvProblems } = await import('./config/start-env.js');
       // The file's problems and then the environment's, in one pass, as the start would refuse them.
       const envProblems = startEnvProblems(process.env);
@@ -60,7 +61,9 @@ async function main(): Promise<void> {
       if (portProblem) throw new ConfigError([portProblem]);
       // Warnings go to stderr, like the problems; the file is still valid (exit 0).
       const smallBudget = smallAnswerBudget(config);
+      const logLevelNames = logLevelLookalikes(process.env);
       const warnings = [
+        ...(logLevelNames.length > 0 ? [logLevelLookalikeWarning(logLevelNames)] : []),
         ...variableLookalikes(config, process.env).map(variableLookalikeWarning),
         ...shortSecrets(config).map(shortSecretWarning),
         ...secretEdgeSpaces(config).map(secretEdgeSpaceWarning),

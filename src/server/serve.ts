@@ -1,6 +1,7 @@
 import { BUILD_ID } from '../build-id.js';
 import { ConfigError } from '../config/config-error.js';
 import { envLogLevel } from '../config/env-log-level.js';
+import { logLevelLookalikes, logLevelLookalikeWarning } from '../config/log-level-lookalikes.js';
 import { demoLatencyMs, envPort } from '../config/env-numbers.js';
 import { refuseMisspeltVariables } from '../config/env-misspellings.js';
 import { envRedisUrl, envRedisUrlSetting } from '../config/env-redis-url.js';
@@ -96,6 +97,8 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, o
   const terminal = process.stdout.isTTY === true;
   const logger = createLogger(envLogLevel(env) ?? config.logLevel, undefined, { format: chooseLogFormat(env, terminal), colorize: terminal });
   onStdoutResumed((dropped) => logger.warn({ dropped, droppedTotal: boundedStdout().droppedTotal() }, `log lines dropped: standard output's reader fell ${STDOUT_MAX_BUFFERED_BYTES / 1024 / 1024} MiB behind`));
+  const logLevelNames = logLevelLookalikes(env);
+  if (logLevelNames.length > 0) logger.warn({ setting: 'LOG_LEVEL' }, logLevelLookalikeWarning(logLevelNames));
   // Named by account and key, never by value (`key` itself is a redacted log field).
   for (const found of variableLookalikes(config, env)) logger.warn({ setting: found.path }, variableLookalikeWarning(found));
   for (const secret of shortSecrets(config)) logger.warn({ provider: secret.provider, setting: secret.setting }, shortSecretWarning(secret));
