@@ -14,6 +14,12 @@ describe.skipIf(!promtoolInstalled())('deploy/prometheus/backup-graph.rules.yaml
     expect(checked.status, checked.stdout + checked.stderr).toBe(0);
   });
 
+  it('passes promtool check config for the shipped deploy/prometheus/prometheus.yml, its rules file found beside it', () => {
+    const checked = spawnSync('promtool', ['check', 'config', 'deploy/prometheus/prometheus.yml'], { encoding: 'utf8' });
+    expect(checked.status, checked.stdout + checked.stderr).toBe(0);
+    expect(checked.stdout).toContain('SUCCESS: 1 rule files found');
+  });
+
   it('fires GatewayTargetDown for a replica that stops answering, whatever its job, and GatewayAbsent with none scraped', () => {
     const tested = spawnSync('promtool', ['test', 'rules', 'test/fixtures/prometheus/target-rules.test.yaml'], { encoding: 'utf8' });
     expect(tested.status, tested.stdout + tested.stderr).toBe(0);
