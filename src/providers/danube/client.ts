@@ -16,6 +16,7 @@ import { tokenLifetimeMs } from './token-lifetime.js';
 import { backupsSwitchedOff } from './backups-switched-off.js';
 import { slashedPath } from './slashed-path.js';
 import { instanceListElsewhere } from './instance-list-elsewhere.js';
+import { loginElsewhere } from './login-elsewhere.js';
 import { NotJsonAnswer } from '../../upstream/answer-body.js';
 
 export interface DanubeAnswer {
@@ -138,22 +139,28 @@ export class DanubeClient {
   }
 
   private async login(username: string, password: string, scope: UpstreamScope): Promise<IssuedSession> {
-    const response = await this.upstream.request({
-      method: 'POST',
-      path: slashedPath('/accounts/login'),
-      headers: { 'content-type': 'application/json', ...ENGLISH },
-      body: JSON.stringify({ username, password }),
-      idempotent: true,
-      login: true,
-      operation: 'accounts.login',
-      scope,
-    });
+    let response: UpstreamResponse;
+    try {
+      response = await this.upstream.request({
+        method: 'POST',
+        path: slashedPath('/accounts/login'),
+        headers: { 'content-type': 'application/json', ...ENGLISH },
+        body: JSON.stringify({ username, password }),
+        idempotent: true,
+        login: true,
+        operation: 'accounts.login',
+        scope,
+      });
+    } catch (error) {
+      // A 2xx page of HTML (NotJsonAnswer is a 2xx's alone): another server's (login-elsewhere.ts).
+      throw error instanceof NotJsonAnswer ? loginElsewhere(this.upstream) : error;
+    }
     if (response.status === 404) throw loginNotFound(this.upstream);
     const token = (response.body as { token?: unknown } | null)?.token;
+    // A 2xx without a token is no answer to the credentials: another server's JSON (login-elsewhere.ts).
+    if (response.status < 400 && typeof token !== 'string') throw loginElsewhere(this.upstream);
     if (response.status >= 400 || typeof token !== 'string') {
-      const refused = providerError(this.upstream.providerId, `provider ${this.upstream.providerId} refused the gateway's login`, `HTTP_${response.status}`);
-      // An error status is Danube's answer to the credentials; a 2xx without a token is an odd answer, not a refusal.
-      throw response.status >= 400 ? refusedLogin(refused) : refused;
+      throw refusedLogin(providerError(this.upstream.providerId, `provider ${this.upstream.providerId} refused the gateway's login`, `HTTP_${response.status}`));
     }
     return { token, lifetimeMs: tokenLifetimeMs((response.body as { expires?: unknown }).expires, response.headers.date, Date.now()) };
   }
