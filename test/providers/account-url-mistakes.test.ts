@@ -289,18 +289,19 @@ describe('an OnApp or Danube url at a server that answers its VM list 200 withou
 });
 
 /**
- * The same mistake at a Danube account that logs in: its first call is the login, which a server that is
- * not Danube answers 200 with a page of HTML or another API's JSON, no token. It said "sent an answer that
- * is not JSON" or "refused the gateway's login" (HTTP_200): no refusal happened, and the url is the mistake.
+ * The same mistake at an account that logs in (a Danube login, ZStack's): its first call is the login, which a
+ * server that is not the provider answers 200 with a page of HTML or another API's JSON, no token. It said
+ * "sent an answer that is not JSON", the VM list's words, or "refused the gateway's login" (HTTP_200): no
+ * refusal happened, and the url is the mistake.
  */
-describe("a Danube url at a server that answers its login 200 without Danube's token: the account url is wrong", () => {
+describe("a url at a server that answers the provider's login 200 without its token: the account url is wrong", () => {
   let anotherServer: Server;
   let origin = '';
   const logins: string[] = [];
   beforeAll(async () => {
     anotherServer = createServer((req, res) => {
       const path = req.url ?? '';
-      if (/\/accounts\/login\/$/.test(path)) logins.push(path);
+      if (/\/accounts\/login\/?$/.test(path)) logins.push(path);
       if (path.startsWith('/html/')) res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body><h1>Welcome to nginx!</h1></body></html>');
       else res.writeHead(200, { 'content-type': 'application/json' }).end('{"detail":"nginx says hello"}');
     });
@@ -309,35 +310,46 @@ describe("a Danube url at a server that answers its login 200 without Danube's t
   });
   afterAll(() => new Promise<void>((resolve) => anotherServer.close(() => resolve())));
 
-  for (const { answer, path } of [
-    { answer: 'a page of HTML', path: '/html/' },
-    { answer: "another API's JSON", path: '/json/' },
-  ]) {
-    it(`${answer}: says the url likely points at another server, logs no refused login, does not hold it; health DEGRADED (OTHER)`, async () => {
-      const id = 'danube-login-wrong-url';
-      let harness: Harness | undefined;
-      try {
-        harness = await startHarness({ kinds: ['danube'], configure: withAccountCopy('danube', { id, url: `${origin}${path}`, auth: { username: DANUBE_SIM_USER, password: DANUBE_SIM_PASSWORD } }) });
-        const before = logins.length;
-        const first = await harness.gql<UrlMistakeAnswer>(ERRORS_AND_HEALTH);
-        const second = await harness.gql<UrlMistakeAnswer>(ERRORS_AND_HEALTH);
-        for (const answered of [first, second]) {
-          expect(answered.data?.instances.providerErrors).toEqual([
-            {
-              provider: { id },
-              code: 'PROVIDER_ERROR',
-              message: `provider ${id} answered its login without Danube's token, so its url likely points at another server: check that the account's url in the config is Danube's API base (its path usually ends in /api; Danube logs in at its /accounts/login/)`,
-            },
-          ]);
-          expect(healthOf(answered, id)).toEqual({ id, health: 'DEGRADED', healthCause: 'OTHER' });
+  const LOGINS = {
+    danube: {
+      auth: { username: DANUBE_SIM_USER, password: DANUBE_SIM_PASSWORD } as Record<string, string>,
+      secret: DANUBE_SIM_PASSWORD,
+      message: (id: string) =>
+        `provider ${id} answered its login without Danube's token, so its url likely points at another server: check that the account's url in the config is Danube's API base (its path usually ends in /api; Danube logs in at its /accounts/login/)`,
+    },
+    zstack: {
+      auth: undefined,
+      secret: ZSTACK_SIM_PASSWORD,
+      message: (id: string) =>
+        `provider ${id} answered its login without ZStack's session, so its url likely points at another server: check that the account's url in the config is ZStack's own address, without /zstack/v1 (ZStack logs in at its /zstack/v1/accounts/login)`,
+    },
+  };
+  for (const kind of ['danube', 'zstack'] as const) {
+    for (const { answer, path } of [
+      { answer: 'a page of HTML', path: '/html/' },
+      { answer: "another API's JSON", path: '/json/' },
+    ]) {
+      it(`${kind}, ${answer}: says the url likely points at another server, logs no refused login, does not hold it; health DEGRADED (OTHER)`, async () => {
+        const id = `${kind}-login-wrong-url`;
+        const { auth, secret, message } = LOGINS[kind];
+        let harness: Harness | undefined;
+        try {
+          harness = await startHarness({ kinds: [kind], configure: withAccountCopy(kind, { id, url: `${origin}${path}`, ...(auth ? { auth } : {}) }) });
+          const before = logins.length;
+          const first = await harness.gql<UrlMistakeAnswer>(ERRORS_AND_HEALTH);
+          const second = await harness.gql<UrlMistakeAnswer>(ERRORS_AND_HEALTH);
+          for (const answered of [first, second]) {
+            expect(answered.data?.instances.providerErrors).toEqual([{ provider: { id }, code: 'PROVIDER_ERROR', message: message(id) }]);
+            expect(healthOf(answered, id)).toEqual({ id, health: 'DEGRADED', healthCause: 'OTHER' });
+          }
+          // Each request tried the login again: a url put right works at once, not after a hold.
+          expect(logins.length - before).toBe(2);
+          expect(harness.logs.filter((line) => line.includes("refused the gateway's login"))).toEqual([]);
+          expectNothingTold(first, second, harness, ['nginx', secret]);
+        } finally {
+          await harness?.close();
         }
-        // Each request tried the login again: a url put right works at once, not after a hold.
-        expect(logins.length - before).toBe(2);
-        expect(harness.logs.filter((line) => line.includes("refused the gateway's login"))).toEqual([]);
-        expectNothingTold(first, second, harness, ['nginx', DANUBE_SIM_PASSWORD]);
-      } finally {
-        await harness?.close();
-      }
-    });
+      });
+    }
   }
 });

@@ -16,7 +16,7 @@ import { tokenLifetimeMs } from './token-lifetime.js';
 import { backupsSwitchedOff } from './backups-switched-off.js';
 import { slashedPath } from './slashed-path.js';
 import { instanceListElsewhere } from './instance-list-elsewhere.js';
-import { loginElsewhere } from './login-elsewhere.js';
+import { loginElsewhere, type LoginShape } from '../login-elsewhere.js';
 import { NotJsonAnswer } from '../../upstream/answer-body.js';
 
 export interface DanubeAnswer {
@@ -153,18 +153,21 @@ export class DanubeClient {
       });
     } catch (error) {
       // A 2xx page of HTML (NotJsonAnswer is a 2xx's alone): another server's (login-elsewhere.ts).
-      throw error instanceof NotJsonAnswer ? loginElsewhere(this.upstream) : error;
+      throw error instanceof NotJsonAnswer ? loginElsewhere(this.upstream, DANUBE_LOGIN) : error;
     }
     if (response.status === 404) throw loginNotFound(this.upstream);
     const token = (response.body as { token?: unknown } | null)?.token;
     // A 2xx without a token is no answer to the credentials: another server's JSON (login-elsewhere.ts).
-    if (response.status < 400 && typeof token !== 'string') throw loginElsewhere(this.upstream);
+    if (response.status < 400 && typeof token !== 'string') throw loginElsewhere(this.upstream, DANUBE_LOGIN);
     if (response.status >= 400 || typeof token !== 'string') {
       throw refusedLogin(providerError(this.upstream.providerId, `provider ${this.upstream.providerId} refused the gateway's login`, `HTTP_${response.status}`));
     }
     return { token, lifetimeMs: tokenLifetimeMs((response.body as { expires?: unknown }).expires, response.headers.date, Date.now()) };
   }
 }
+
+/** Danube's login answers `{"token": ..., "expires": ...}` at the API base's /accounts/login/. */
+const DANUBE_LOGIN: LoginShape = { answersWith: "Danube's token", urlHint: "Danube's API base (its path usually ends in /api; Danube logs in at its /accounts/login/)" };
 
 /** The operation name of a task's status read (DanubeAdapter.pollTask): its 2xx is always read by its envelope. */
 export const TASK_STATUS = 'task.status';

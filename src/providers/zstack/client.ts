@@ -11,8 +11,13 @@ import type { ZstackConfig } from './config.js';
 import { MissingResourceAnswer, isResourceNotFound, isZstackOwnError, noApiAt } from './not-found.js';
 import { sessionLifetimeMs } from './session-lifetime.js';
 import { elaborationOf, rootDescription } from './error-chain.js';
+import { NotJsonAnswer } from '../../upstream/answer-body.js';
+import { loginElsewhere, type LoginShape } from '../login-elsewhere.js';
 
 export const API = '/zstack/v1';
+
+/** ZStack's login answers `{"inventory": {"uuid": ...}}` at the url's /zstack/v1/accounts/login (the gateway adds /zstack/v1). */
+const ZSTACK_LOGIN: LoginShape = { answersWith: "ZStack's session", urlHint: "ZStack's own address, without /zstack/v1 (ZStack logs in at its /zstack/v1/accounts/login)" };
 /**
  * ZStack's header for a client-chosen job uuid: a request sent again with it cannot start a second
  * job. ZStack refuses it (400 "Duplicate job uuid[...]", RestServer); it does not answer the first
@@ -162,24 +167,31 @@ export class ZstackClient {
   }
 
   private async login(accountName: string, password: string, scope: UpstreamScope): Promise<IssuedSession> {
-    const response = await this.upstream.request({
-      method: 'PUT',
-      path: `${API}/accounts/login`,
-      headers: { 'content-type': 'application/json;charset=UTF-8' },
-      body: JSON.stringify({ logInByAccount: { accountName, password: sha512Hex(password) } }),
-      idempotent: true,
-      login: true,
-      operation: 'accounts.login',
-      // Logging in is a synchronous API: a refused one is "503 with {"error":…}" (ID.1000), no outage to retry.
-      passErrorBody: isZstackErrorAnswer,
-      scope,
-    });
+    let response: UpstreamResponse;
+    try {
+      response = await this.upstream.request({
+        method: 'PUT',
+        path: `${API}/accounts/login`,
+        headers: { 'content-type': 'application/json;charset=UTF-8' },
+        body: JSON.stringify({ logInByAccount: { accountName, password: sha512Hex(password) } }),
+        idempotent: true,
+        login: true,
+        operation: 'accounts.login',
+        // Logging in is a synchronous API: a refused one is "503 with {"error":…}" (ID.1000), no outage to retry.
+        passErrorBody: isZstackErrorAnswer,
+        scope,
+      });
+    } catch (error) {
+      // A 2xx page of HTML (NotJsonAnswer is a 2xx's alone): another server's (login-elsewhere.ts).
+      throw error instanceof NotJsonAnswer ? loginElsewhere(this.upstream, ZSTACK_LOGIN) : error;
+    }
     if (response.status === 404) throw loginNotFound(this.upstream);
     const uuid = (response.body as { inventory?: { uuid?: unknown } } | null)?.inventory?.uuid;
+    // A 2xx without a session is no answer to the credentials: another server's JSON (login-elsewhere.ts).
+    if (response.status < 400 && typeof uuid !== 'string') throw loginElsewhere(this.upstream, ZSTACK_LOGIN);
     if (response.status >= 400 || typeof uuid !== 'string') {
-      const refused = providerError(this.upstream.providerId, `provider ${this.upstream.providerId} refused the gateway's login`, errorCode(response.body, `HTTP_${response.status}`));
-      // An error status here is ZStack's answer to the credentials (ID.1000); a 2xx without a session is an odd answer, not a refusal.
-      throw response.status >= 400 ? refusedLogin(refused) : refused;
+      // An error status here is ZStack's answer to the credentials (ID.1000).
+      throw refusedLogin(providerError(this.upstream.providerId, `provider ${this.upstream.providerId} refused the gateway's login`, errorCode(response.body, `HTTP_${response.status}`)));
     }
     return { token: uuid, lifetimeMs: sessionLifetimeMs((response.body as { inventory: unknown }).inventory) };
   }
