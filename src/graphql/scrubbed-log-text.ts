@@ -23,15 +23,34 @@ export const SCRUBBED_CHARACTERS_PER_REQUEST = 2_500;
 
 /**
  * `text` scrubbed, clipped to `max` characters first (the scrub's cost is the clipped text's).
- * A secret the cut goes through keeps what stands before the cut: the scrub finds any run of
- * MIN_PIECE_LENGTH of its characters, so the last MIN_PIECE_LENGTH - 1 characters before the cut
- * are left out too.
+ * The scrub finds a credential's encoded forms (hex, %-escapes, `\u` or `&#` escapes, full-width
+ * letters) only whole, and a piece of one in none of them: clipped through such a form, its
+ * start stood before the cut (20 characters of a key as hex). So where the cut goes through a
+ * run of characters without whitespace, a quote, "." or ":" (RUN_BREAK), the whole run is left
+ * out, as the scrub left it; a form with spaces inside (`D n b 7 K q`), whose pieces the scrub finds from
+ * MIN_PIECE_LENGTH characters, keeps what stands before the cut: the last MIN_PIECE_LENGTH - 1
+ * characters before it are left out too.
  */
 export function scrubClipped(text: string, max: number, scrub: (text: string) => string): string {
   if (text.length <= max) return scrub(text);
   const scrubbed = scrub(text.slice(0, max));
-  const cut = Math.max(0, scrubbed.length - (MIN_PIECE_LENGTH - 1));
+  const runCut = RUN_BREAK.test(text.charAt(max)) ? scrubbed.length : runStart(scrubbed);
+  const cut = Math.max(0, runCut - (MIN_PIECE_LENGTH - 1));
   // Never half a surrogate pair at the cut.
   const end = /[\ud800-\udbff]/.test(scrubbed.charAt(cut - 1)) ? cut - 1 : cut;
   return `${scrubbed.slice(0, end)}...`;
+}
+
+/**
+ * What ends a run that no encoded form the scrub finds only whole goes past (hex, %-escapes, `\u`
+ * and `&#` escapes write none of these): whitespace, a quote (graphql-js writes one inside a value
+ * as `\"`), and a Host's or an Origin's "." and ":", so that a long name keeps its first labels.
+ */
+const RUN_BREAK = /[\s".:]/;
+
+/** Where the run of characters at the end of `text` without a RUN_BREAK begins. */
+function runStart(text: string): number {
+  let at = text.length;
+  while (at > 0 && !RUN_BREAK.test(text.charAt(at - 1))) at--;
+  return at;
 }

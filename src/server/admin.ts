@@ -66,7 +66,7 @@ export async function startAdminListener(admin: GatewayConfig['admin'], dependen
   // site in their Host; scrapers and probes send an address, or a name the config lists (admin-host.ts).
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (adminHostAllowed(req, admin.allowedHosts)) return next();
-    cap.onRefusedHost?.({ remote: req.socket.remoteAddress ?? '', host: String(req.headers.host).slice(0, 200) });
+    cap.onRefusedHost?.({ remote: req.socket.remoteAddress ?? '', host: String(req.headers.host) });
     res.status(403).json({ errors: [{ message: ADMIN_HOST_MESSAGE, extensions: { code: 'FORBIDDEN' } }] });
   });
   app.use(adminRoutes(dependencies));

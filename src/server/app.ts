@@ -414,7 +414,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   });
   const answerError = errorAnswerer(logger);
   const repeatedNames = repeatedNamesGuard((req, name) =>
-    requestRefusalLines.info(clientAddressOf(req), { remote: req.socket.remoteAddress, name: name.slice(0, 100) }, 'HTTP request refused: its JSON body names one thing twice'),
+    requestRefusalLines.info(clientAddressOf(req), { remote: req.socket.remoteAddress, name }, 'HTTP request refused: its JSON body names one thing twice'),
   );
   app.use(
     '/graphql',

@@ -2,16 +2,24 @@ import type { Logger } from 'pino';
 import { LogThrottle } from '../observability/log-throttle.js';
 import { subnetOf } from './address-groups.js';
 import { clientKeyOf } from './client-address.js';
+import { scrubClipped } from '../graphql/scrubbed-log-text.js';
 
 /** What a log line's client-sent text goes through: the scrubber of provider answers, every account's secrets. */
 export type ScrubText = (text: string) => string;
 
 const asIs: ScrubText = (text) => text;
 
-/** `fields` with each string value scrubbed: a refusal's fields quote what the client sent (a Host, an Origin, a name). */
+/**
+ * The longest string of a refusal's fields a line quotes. Clipped here, with the scrub, not by
+ * the caller before it: a credential's encoded form (hex, %-escapes) the cut went through left its
+ * start before the cut, which the scrub finds only whole (scrubClipped).
+ */
+export const LOGGED_FIELD_CHARACTERS = 200;
+
+/** `fields` with each string value clipped and scrubbed: a refusal's fields quote what the client sent (a Host, an Origin, a name). */
 export function scrubbedFields(fields: Record<string, unknown>, scrub: ScrubText): Record<string, unknown> {
   const scrubbed: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(fields)) scrubbed[name] = typeof value === 'string' ? scrub(value) : value;
+  for (const [name, value] of Object.entries(fields)) scrubbed[name] = typeof value === 'string' ? scrubClipped(value, LOGGED_FIELD_CHARACTERS, scrub) : value;
   return scrubbed;
 }
 

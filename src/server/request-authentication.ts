@@ -41,7 +41,7 @@ export function authenticateRequests(rules: RequestAuthentication): RequestHandl
       const principal = rules.authenticator.authenticate(req.headers.authorization);
       if (isAnonymous(principal) && !rules.anonymousAtHost(req)) {
         // As the WebSocket path logs it: an operator whose users get 403 can see which name they used.
-        rules.refusalLines.info(address, { requestId: res.locals.requestId, remote: req.socket.remoteAddress, host: String(req.headers.host).slice(0, 200) }, 'request refused: anonymous at a name not in listen.allowedHosts');
+        rules.refusalLines.info(address, { requestId: res.locals.requestId, remote: req.socket.remoteAddress, host: String(req.headers.host) }, 'request refused: anonymous at a name not in listen.allowedHosts');
         res.status(403).json({ errors: [{ message: ANONYMOUS_HOST_MESSAGE, extensions: { code: 'FORBIDDEN' } }] });
         return;
       }

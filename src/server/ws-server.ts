@@ -476,7 +476,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
     // First: at any path, a route that exists (/healthz) too, such a request is not answered as HTTP.
     if (!upgradesToWebSocket(request)) {
       const address = options.clientAddressOf(request);
-      options.refusalLines.info(address, { remote: address, upgrade: String(request.headers.upgrade).slice(0, 100) }, 'WebSocket handshake refused: an upgrade to another protocol');
+      options.refusalLines.info(address, { remote: address, upgrade: String(request.headers.upgrade) }, 'WebSocket handshake refused: an upgrade to another protocol');
       return refuseHandshake(request, socket, NOT_A_WEBSOCKET_UPGRADE);
     }
     if (!handshakeOnHttp11(request)) {
@@ -567,7 +567,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
             const repeated = repeatedNameInJson(text);
             if (repeated !== undefined) {
               // As an HTTP body naming one thing twice is refused (repeated-names-guard.ts); a close, as graphql-ws closes on a malformed message.
-              options.refusalLines.info(address, { remote: address, name: repeated.slice(0, 100) }, 'WebSocket connection closed: a message names one thing twice');
+              options.refusalLines.info(address, { remote: address, name: repeated }, 'WebSocket connection closed: a message names one thing twice');
               closeFirmly(socket, CloseCode.BadRequest, repeatedJsonNameMessage(repeated));
               return;
             }

@@ -45,7 +45,8 @@ describe('the error lines of a request refused for many long variables', () => {
     for (const value of [atLogCut, atAnswerCut]) {
       const answer = await harness.gql(QUERY, { ...Object.fromEntries(NAMES.map((name) => [name, true])), v0: value });
       const line = linesOf(harness, answer.headers.get('x-request-id')).find((fields) => fields.msg === 'request answered with an error');
-      expect(String(line?.message)).toMatch(/^Variable "\$v0" got invalid value "/);
+      // The value's run the cut goes through is left out whole, and 7 characters before it (scrubClipped).
+      expect(String(line?.message)).toMatch(/^Variable "\$v0" got invalid/);
       expect(String(line?.message)).not.toContain(DANUBE_SIM_API_KEY.slice(0, 5));
     }
   });

@@ -94,16 +94,16 @@ export function admitConnection(rules: AdmissionRules, init: ConnectionInit): { 
     return { code: CLOSE_FORBIDDEN, reason, counted };
   }
   if (rules.loopbackNamesOnly && !requestToLoopbackName(request)) {
-    rules.refusalLines.info(address, { remote: address, host: String(headers.host).slice(0, 200) }, 'WebSocket connection refused: not sent to a loopback name');
+    rules.refusalLines.info(address, { remote: address, host: String(headers.host) }, 'WebSocket connection refused: not sent to a loopback name');
     return { code: CLOSE_FORBIDDEN, reason: 'demo mode answers localhost or a loopback address only' };
   }
   if (isAnonymous(principal) && !rules.anonymousAtHost(request)) {
-    rules.refusalLines.info(address, { remote: address, host: String(headers.host).slice(0, 200) }, 'WebSocket connection refused: anonymous at a name not in listen.allowedHosts');
+    rules.refusalLines.info(address, { remote: address, host: String(headers.host) }, 'WebSocket connection refused: anonymous at a name not in listen.allowedHosts');
     return { code: CLOSE_FORBIDDEN, reason: ANONYMOUS_HOST_MESSAGE };
   }
   if (isAnonymous(principal) && fromAnotherOrigin(headers)) {
     // A page of another site, riding on the network position of whoever opened it.
-    rules.refusalLines.info(address, { remote: address, origin: String(headers.origin).slice(0, 200) }, 'WebSocket connection refused: another origin without a key');
+    rules.refusalLines.info(address, { remote: address, origin: String(headers.origin) }, 'WebSocket connection refused: another origin without a key');
     return { code: CLOSE_FORBIDDEN, reason: ANOTHER_ORIGIN_MESSAGE };
   }
   return { principal };
