@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { DANUBE_SIM_API_KEY } from '../../src/providers/danube/simulator.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
-import { wsUrl } from '../helpers/ws.js';
+import { wsClient, wsRun, wsUrl } from '../helpers/ws.js';
 
 /**
  * Client text a log line quotes is clipped, then scrubbed (an error's message at 300 characters,
@@ -88,6 +88,21 @@ describe('a credential in an encoded form the log clip goes through', () => {
     for (const form of FORMS) {
       const answer = await harness.gql('query($v0: Boolean!) { a: __typename @include(if: $v0) }', { v0: straddling(form, 300, BEFORE_VALUE) });
       expect(answer.errors?.[0]?.message).toContain(form.text);
+    }
+    expect(harness.logs.slice(from).filter((line) => line.includes('request answered with an error'))).toHaveLength(FORMS.length);
+    expect(leaked(harness, from)).toEqual([]);
+  });
+
+  it('an error message over a WebSocket, clipped at 300 as over HTTP', async () => {
+    const from = harness.logs.length;
+    const client = wsClient(harness.gateway.graphqlUrl);
+    try {
+      for (const form of FORMS) {
+        const answer = await wsRun(client, 'query($v0: Boolean!) { a: __typename @include(if: $v0) }', { v0: straddling(form, 300, BEFORE_VALUE) });
+        expect(JSON.stringify(answer)).toContain(form.text);
+      }
+    } finally {
+      await client.dispose();
     }
     expect(harness.logs.slice(from).filter((line) => line.includes('request answered with an error'))).toHaveLength(FORMS.length);
     expect(leaked(harness, from)).toEqual([]);
