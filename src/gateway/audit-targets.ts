@@ -1,5 +1,6 @@
 import { decodeId } from '../domain/ids.js';
 import { auditIdText } from './audit-text.js';
+import { clippedStart } from '../graphql/scrubbed-log-text.js';
 
 /** Input fields that name what a mutation acts on: they go into the audit line. */
 const TARGET_FIELDS = ['instanceId', 'backupId', 'scheduleId', 'definitionId', 'providerId', 'targetInstanceId', 'instanceIds', 'operationId'] as const;
@@ -14,7 +15,7 @@ function auditText(value: string): string {
     decodeId(value);
     return auditIdText(value);
   } catch {
-    return `${value.slice(0, KEPT_OF_NO_ID)}... (${value.length} characters)`;
+    return `${clippedStart(value, KEPT_OF_NO_ID)}... (${value.length} characters)`;
   }
 }
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { clippedStart } from '../graphql/scrubbed-log-text.js';
 
 /** Ids and native ids of up to this many characters are named whole: real ones are far shorter (a ZStack backup's id, two UUIDs, is about 120). */
 export const KEPT_WHOLE = 160;
@@ -16,5 +17,6 @@ const KEPT_START = 64;
 export function auditIdText(value: string): string {
   if (value.length <= KEPT_WHOLE) return value;
   const digest = createHash('sha256').update(value, 'utf8').digest('hex').slice(0, 16);
-  return `${value.slice(0, KEPT_START)}... (sha256 ${digest}, ${value.length} characters)`;
+  // The start without the run the cut goes through: the line is scrubbed later, and finds a credential's hex or escaped form only whole.
+  return `${clippedStart(value, KEPT_START)}... (sha256 ${digest}, ${value.length} characters)`;
 }

@@ -6,6 +6,7 @@ import type { MutationsRunning } from './mutations-running.js';
 import type { Principal } from './principal.js';
 import { auditSubjects } from './audit-subjects.js';
 import { auditTargets } from './audit-targets.js';
+import { scrubbedStrings, scrubbedTargets } from './audit-scrub.js';
 import { isMutationResult } from './mutation-result-shape.js';
 import type { RequestReads } from './request-reads.js';
 import { failuresAfterWriteKept } from '../upstream/after-write-reached.js';
@@ -37,13 +38,16 @@ export async function runMutation<T>(
     maxListed?: number;
     /** Where a mutation still running when the drain cuts it leaves the line it would not live to write. */
     running?: MutationsRunning;
+    /** What the client's text in the line (targets, subjects) goes through: the scrubber of provider answers, every account's secrets. */
+    scrub?: (text: string) => string;
   },
   operation: string,
   input: MutationInput,
   act: () => Promise<T>,
 ): Promise<T> {
   const { idempotencyKey, ...rest } = input;
-  const targets = auditTargets(input, deps.maxListed ?? DEFAULT_MAX_BULK_INSTANCES);
+  const scrub = deps.scrub;
+  const targets = scrub === undefined ? auditTargets(input, deps.maxListed ?? DEFAULT_MAX_BULK_INSTANCES) : scrubbedTargets(auditTargets(input, deps.maxListed ?? DEFAULT_MAX_BULK_INSTANCES), scrub);
   const started = Date.now();
   // A replay acts on nothing: its line says so, or it read as the mutation done twice.
   let replayed = false;
@@ -86,9 +90,10 @@ export async function runMutation<T>(
 }
 
 /** An audit line is written whatever happens: a failure to describe the subjects leaves them out, nothing more. */
-function subjectsOf<T>(deps: { subjects?: (result: T | undefined) => Record<string, unknown> }, result: T | undefined): Record<string, unknown> {
+function subjectsOf<T>(deps: { subjects?: (result: T | undefined) => Record<string, unknown>; scrub?: (text: string) => string }, result: T | undefined): Record<string, unknown> {
   try {
-    return deps.subjects?.(result) ?? {};
+    const subjects = deps.subjects?.(result) ?? {};
+    return deps.scrub === undefined ? subjects : scrubbedStrings(subjects, deps.scrub);
   } catch {
     return {};
   }
@@ -116,6 +121,7 @@ export function runRequestMutation<T>(reads: RequestReads, operation: string, in
       subjects: (result) => ({ ...auditSubjects(reads, fields, result) }),
       maxListed: reads.shared.options.maxBulkInstances ?? DEFAULT_MAX_BULK_INSTANCES,
       running: reads.shared.mutationsRunning,
+      scrub: (text) => reads.shared.providers.all.reduce((scrubbed, adapter) => adapter.upstream.secrets.scrub(scrubbed), text),
     },
     operation,
     fields,

@@ -42,6 +42,21 @@ export function scrubClipped(text: string, max: number, scrub: (text: string) =>
 }
 
 /**
+ * The first `max` characters of `text` (all of a shorter one) as a line that is scrubbed after it
+ * was clipped may keep them: the run the cut goes through left out whole, and the
+ * MIN_PIECE_LENGTH - 1 characters before it, as scrubClipped leaves them out after its scrub
+ * (where the scrub comes later, as in an audit line, a form with spaces in it keeps fewer than
+ * the MIN_PIECE_LENGTH characters a piece is found by).
+ */
+export function clippedStart(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const kept = text.slice(0, max);
+  const runCut = RUN_BREAK.test(text.charAt(max)) ? kept.length : runStart(kept);
+  const cut = Math.max(0, runCut - (MIN_PIECE_LENGTH - 1));
+  return kept.slice(0, /[\ud800-\udbff]/.test(kept.charAt(cut - 1)) ? cut - 1 : cut);
+}
+
+/**
  * What ends a run that no encoded form the scrub finds only whole goes past (hex, %-escapes, `\u`
  * and `&#` escapes write none of these): whitespace, a quote (graphql-js writes one inside a value
  * as `\"`), and a Host's or an Origin's "." and ":", so that a long name keeps its first labels.

@@ -37,7 +37,7 @@ describe('audit lines: bounded, whatever the input', () => {
     const written = harness.logs.slice(before);
     const audit = auditLines(written);
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ client: 'dashboard', operation: 'deleteBackup', outcome: 'FORBIDDEN', targets: { backupId: `${'A'.repeat(100)}... (900000 characters)` } });
+    expect(audit[0]).toMatchObject({ client: 'dashboard', operation: 'deleteBackup', outcome: 'FORBIDDEN', targets: { backupId: '... (900000 characters)' } });
     const bytes = written.reduce((sum, line) => sum + line.length, 0);
     expect(bytes).toBeLessThan(64 * 1024);
   });
@@ -80,8 +80,8 @@ describe('audit lines: bounded, whatever the input', () => {
     // 117 KB before (a 4 KB request); now each long id or native id is its start, a digest and its length.
     expect(longBytes).toBeLessThan(shortBytes + 30 * 512);
     const [line] = auditLines(longLines) as Array<{ targets: { backupId: string }; backup: { nativeId: string } }>;
-    expect(line!.targets.backupId).toMatch(new RegExp(`^${longId.slice(0, 64)}\\.\\.\\. \\(sha256 [0-9a-f]{16}, ${longId.length} characters\\)$`));
-    expect(line!.backup.nativeId).toMatch(/^b{64}\.\.\. \(sha256 [0-9a-f]{16}, 700 characters\)$/);
+    expect(line!.targets.backupId).toMatch(new RegExp(`^\\.\\.\\. \\(sha256 [0-9a-f]{16}, ${longId.length} characters\\)$`));
+    expect(line!.backup.nativeId).toMatch(/^\.\.\. \(sha256 [0-9a-f]{16}, 700 characters\)$/);
   });
 
   it('a list of long well-formed ids under 10 aliases (the most list items a request takes) writes about the request, not 17 times it', async () => {
@@ -93,11 +93,11 @@ describe('audit lines: bounded, whatever the input', () => {
     expect(errorCodes(answer)).toContain('FORBIDDEN');
     const written = harness.logs.slice(before);
     const [line] = auditLines(written) as Array<{ targets: { instanceIds: string[] }; instances: Array<{ nativeId: string }> }>;
-    // Each named by its start, a digest and its length, in the targets and the subjects alike.
+    // Each named by a digest and its length (its start, one run the cut goes through, left out), in the targets and the subjects alike.
     expect(line!.targets.instanceIds).toHaveLength(100);
     expect(line!.targets.instanceIds[0]).toMatch(/\.\.\. \(sha256 [0-9a-f]{16}, \d+ characters\)$/);
     expect(line!.instances).toHaveLength(100);
-    expect(line!.instances[0]!.nativeId).toMatch(/^0-x{62}\.\.\. \(sha256 [0-9a-f]{16}, 1500 characters\)$/);
+    expect(line!.instances[0]!.nativeId).toMatch(/^\.\.\. \(sha256 [0-9a-f]{16}, 1500 characters\)$/);
     // 3.6 MB when every line named all 100 twice (targets and subjects).
     expect(written.reduce((sum, text) => sum + text.length, 0)).toBeLessThan(400 * 1024);
   });

@@ -16,23 +16,25 @@ describe('auditTargets', () => {
     expect(auditTargets({ instanceId: 'x'.repeat(100) }, 10)).toEqual({ instanceId: 'x'.repeat(100) });
   });
 
-  it('cuts longer text that is no id to 100 characters and says its length', () => {
-    expect(auditTargets({ backupId: 'y'.repeat(101) }, 10)).toEqual({ backupId: `${'y'.repeat(100)}... (101 characters)` });
+  it('cuts longer text that is no id to 100 characters, less the run the cut goes through and 7 before it, and says its length', () => {
+    expect(auditTargets({ backupId: 'y'.repeat(101) }, 10)).toEqual({ backupId: '... (101 characters)' });
+    const words = 'word '.repeat(30);
+    expect(auditTargets({ backupId: words }, 10)).toEqual({ backupId: `${words.slice(0, 100 - 7)}... (150 characters)` });
   });
 
-  it('keeps an id of up to KEPT_WHOLE characters whole, a longer one as its start, a digest and its length', () => {
+  it('keeps an id of up to KEPT_WHOLE characters whole, a longer one as a digest and its length (its start is one run the cut goes through)', () => {
     const realId = encodeId('Backup', 'zstack-main', ['a'.repeat(32), 'b'.repeat(32)]);
     expect(realId.length).toBeGreaterThan(100);
     expect(realId.length).toBeLessThanOrEqual(KEPT_WHOLE);
     expect(auditTargets({ backupId: realId }, 10)).toEqual({ backupId: realId });
     const digest = createHash('sha256').update(LONG_ID).digest('hex').slice(0, 16);
-    expect(auditTargets({ backupId: LONG_ID }, 10)).toEqual({ backupId: `${LONG_ID.slice(0, 64)}... (sha256 ${digest}, ${LONG_ID.length} characters)` });
+    expect(auditTargets({ backupId: LONG_ID }, 10)).toEqual({ backupId: `... (sha256 ${digest}, ${LONG_ID.length} characters)` });
   });
 
   it('lists at most maxListed items, each bounded, and counts those left out', () => {
     const ids = ['a', 'z'.repeat(300), 7, 'c', 'd'];
-    expect(auditTargets({ instanceIds: ids }, 3)).toEqual({ instanceIds: ['a', `${'z'.repeat(100)}... (300 characters)`, 7], instanceIdsNotListed: 2 });
-    expect(auditTargets({ instanceIds: ids.slice(0, 3) }, 3)).toEqual({ instanceIds: ['a', `${'z'.repeat(100)}... (300 characters)`, 7] });
+    expect(auditTargets({ instanceIds: ids }, 3)).toEqual({ instanceIds: ['a', '... (300 characters)', 7], instanceIdsNotListed: 2 });
+    expect(auditTargets({ instanceIds: ids.slice(0, 3) }, 3)).toEqual({ instanceIds: ['a', '... (300 characters)', 7] });
   });
 
   it('lists ids up to LISTED_CHARACTERS of them in all, and counts the rest as left out', () => {
