@@ -1,3 +1,4 @@
+import { clippedStart } from '../graphql/scrubbed-log-text.js';
 /** An object on the scan's stack before its first key. */
 const EMPTY_OBJECT = 0;
 /** An array on the scan's stack: its strings are values, never keys. */
@@ -81,7 +82,8 @@ function parsedName(quoted: string): string {
   }
 }
 
-const shown = (name: string): string => (name.length > NAME_SHOWN ? `${name.slice(0, NAME_SHOWN)}...` : name);
+/** The name as the refusal and its log line show it: clippedStart, as the log's scrub finds a credential's hex or escaped form only whole. */
+const shown = (name: string): string => (name.length > NAME_SHOWN ? `${clippedStart(name, NAME_SHOWN)}...` : name);
 
 /** The refusal's words, for an HTTP body and a WebSocket message alike (within a close frame's 123 bytes). */
 export function repeatedJsonNameMessage(name: string): string {

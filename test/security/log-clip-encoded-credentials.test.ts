@@ -125,12 +125,26 @@ describe('a credential in an encoded form the log clip goes through', () => {
       expect(await post(harness.gateway.graphqlUrl, { host: `${straddling(form, 200)}.example:${port}` }, JSON.stringify({ query: '{ providers { id } }' }))).toBe(403);
       expect(await wsClose(harness.gateway.graphqlUrl, { origin: `https://${straddling(form, 200, 'https://'.length)}.example` })).toBe(4403);
       expect(await raw(port, `GET /graphql HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\nconnection: upgrade\r\nupgrade: ${straddling(form, 100)}\r\n\r\n`)).toMatch(/^HTTP\/1\.1 4\d\d/);
-      const name = straddling(form, 100);
+      // The name is shown (and logged) as its first 40 characters (duplicate-json-keys.ts).
+      const name = straddling(form, 40);
       expect(await post(harness.gateway.graphqlUrl, {}, `{"query": "{ providers { id } }", "${name}": 1, "${name}": 2}`)).toBe(400);
     }
     for (const words of ['not in listen.allowedHosts', 'another origin without a key', 'an upgrade to another protocol', 'names one thing twice']) {
       expect(harness.logs.slice(from).some((line) => line.includes(words))).toBe(true);
     }
+    expect(leaked(harness, from)).toEqual([]);
+  });
+
+  it("a mutation's repeated alias (shown as 57 characters) and a merged field's path (200) in their refusals' error lines", async () => {
+    const from = harness.logs.length;
+    const hex = FORMS[0];
+    const alias = straddling(hex, 57, 0, 'a');
+    const repeated = await harness.gql(`mutation { deleteBackup(input: { backupId: "x" }) { ${alias}: backup { id } other: backup { id } } }`);
+    expect(repeated.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    const path = straddling(hex, 200, 0, 'a');
+    const merged = await harness.gql(`{ ${Array.from({ length: 101 }, () => `${path}: providers { id }`).join(' ')} }`);
+    expect(merged.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expect(harness.logs.slice(from).filter((line) => line.includes('request answered with an error'))).toHaveLength(2);
     expect(leaked(harness, from)).toEqual([]);
   });
 });

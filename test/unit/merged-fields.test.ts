@@ -56,10 +56,12 @@ describe('the merged-fields limit', () => {
   it('keeps the path it shows short: a name may be as long as a body', () => {
     const long = `n${'x'.repeat(1_000)}`;
     const message = refusal(`{ ${long} { ${repeat('p { id }', MAX_MERGED_FIELDS + 1)} } }`)!;
-    expect(message).toContain(`"${long.slice(0, 200)}..."`);
+    // Cut inside a name (one run, clippedStart): none of that name is shown, as the log's scrub finds a credential's hex form only whole.
+    expect(message).toContain('"..."');
     expect(message.length).toBeLessThan(400);
     const exact = `n${'x'.repeat(199)}`;
-    expect(refusal(`{ ${exact} { ${repeat('p { id }', MAX_MERGED_FIELDS + 1)} } }`)).toContain(`"${exact.slice(0, 198)}`);
+    // A path cut in its last key keeps the keys before it (a "." ends a run) but the 7 characters before the cut.
+    expect(refusal(`{ ${exact} { ${repeat('p { id }', MAX_MERGED_FIELDS + 1)} } }`)).toContain(`"${exact.slice(0, 200 - 7)}...`);
     expect(refusal(`{ ${exact.slice(0, 198)} { ${repeat('p { id }', MAX_MERGED_FIELDS + 1)} } }`)).toContain(`.p" is selected`);
   });
 

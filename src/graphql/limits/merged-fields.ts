@@ -1,4 +1,5 @@
 import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+import { clippedStart } from '../scrubbed-log-text.js';
 
 /**
  * Fields one place of an answer may merge: fields of one response name with
@@ -88,7 +89,8 @@ function checkPlace(sets: readonly SelectionSetNode[], path: string, fragments: 
   for (const [key, group] of groups) {
     const at = path === '' ? key : `${path}.${key}`;
     if (group.counted > MAX_MERGED_FIELDS) {
-      const shown = at.length > MAX_PATH_SHOWN ? `${at.slice(0, MAX_PATH_SHOWN)}...` : at;
+      // clippedStart: the message is logged, whose scrub finds a credential's hex form in an alias only whole.
+      const shown = at.length > MAX_PATH_SHOWN ? `${clippedStart(at, MAX_PATH_SHOWN)}...` : at;
       return { message: `${PREFIX} ${MAX_MERGED_FIELDS} exceeded: "${shown}" is selected ${group.counted} times with arguments or sub-fields; select it once.` };
     }
     if (group.selectionSets.length > 0) {

@@ -1,5 +1,6 @@
 import { GraphQLError, Kind, getOperationAST, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
 import { GatewayError } from '../../domain/errors.js';
+import { clippedStart } from '../scrubbed-log-text.js';
 
 /** Field nodes the check reads at most: fragments spread inside fragments multiply them. */
 const MAX_FIELDS_READ = 200_000;
@@ -59,8 +60,8 @@ export function repeatedMutationField(document: DocumentNode, operationName: str
   return null;
 }
 
-/** A client's name, kept short in the message (a name may be as long as the body limit allows). */
-const clip = (name: string): string => (name.length > 60 ? `${name.slice(0, 57)}...` : name);
+/** A client's name, kept short in the message (a name may be as long as the body limit allows); clippedStart, as the log line's scrub finds a credential's hex form only whole. */
+const clip = (name: string): string => (name.length > 60 ? `${clippedStart(name, 57)}...` : name);
 
 function refusal(what: string): GraphQLError {
   const message = `A mutation's answer may ask for each field once (${what}): an answer that has acted is never refused, so one repeated under aliases is refused before anything acts (limits.maxAnswerBytes). Ask for each field once; read more with a query.`;
