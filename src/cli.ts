@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { npmTookMessage, optionNpmTook } from './npm-swallowed-options.js';
 import { closestKey, distance } from './config/did-you-mean.js';
 import { nodeOptionGiven, nodeOptionMessage } from './node-option-given.js';
+import { envOptionMessage } from './env-option-given.js';
 
 /**
  * The usage text. The providers it names come from schema.graphql's
@@ -116,6 +117,9 @@ function parseOptions(argv: string[]) {
       const oneDash = argv.find((argument) => /^-[^-]{2,}/.test(argument));
       const oneDashMeant = oneDash === undefined ? null : closestKey(optionName(oneDash), Object.keys(OPTIONS));
       if (oneDash !== undefined && oneDashMeant !== null) throw new Error(`unknown option ${oneDash.split('=')[0]}: the gateway's options take two dashes: --${oneDashMeant}`);
+      // Before the near misses: an option named as a variable the start reads meant that variable.
+      const inEnvironment = envOptionMessage(argv);
+      if (inEnvironment !== null) throw new Error(inEnvironment);
       const option = /'(-[^']*)'/.exec((error as Error).message)?.[1];
       const meant = option === undefined ? null : closestKey(optionName(option), Object.keys(OPTIONS));
       if (option !== undefined && meant !== null) throw new Error(`unknown option ${option}: did you mean --${meant}?`);

@@ -10,7 +10,7 @@ const NUMBER_LIKE = /^(?:[+-]?(?:\d{1,12}(?:\.\d{0,6})?|\.\d{1,6})(?:e[+-]?\d{1,
 const SHOWN_MAX_CHARS = 40;
 
 /** Whether a variable's value may be quoted: numbers and plain words, or a list of them (`info,debug`). */
-function mayQuoteEnvValue(value: string): boolean {
+export function mayQuoteEnvValue(value: string): boolean {
   const trimmed = value.trim();
   if (trimmed === '' || value.length > SHOWN_MAX_CHARS) return false;
   return trimmed.split(',').every((part) => NUMBER_LIKE.test(part.trim()) || isPlainWord(part.trim()));

@@ -635,6 +635,26 @@ describe('demo mode on a public address', () => {
     expect(() => parseCommand(['--max-old-space-size=sk_live 51HqLy'], {})).toThrow('e.g. NODE_OPTIONS=--max-old-space-size npm start');
   });
 
+  it('parseCommand says a setting the gateway reads from the environment, given as an option (--port 4001, --log-level debug), goes in its variable, with the command to type (it listed the gateway\'s options, and a newcomer tried --loglevel next)', () => {
+    expect(() => parseCommand(['--log-level', 'debug', '--config', 'sims.yaml'], {})).toThrow(
+      'unknown option --log-level: the gateway reads it from the environment, as LOG_LEVEL, not as an option: LOG_LEVEL=debug npm start -- --config sims.yaml',
+    );
+    // Several at once, written with = or not, in any case and punctuation; demo mode (no other option) runs as plain npm start.
+    expect(() => parseCommand(['--port=4001', '--HOST', '0.0.0.0', '--loglevel=warn'], {})).toThrow(
+      'unknown option --port: the gateway reads it from the environment, as PORT, not as an option: PORT=4001 HOST=0.0.0.0 LOG_LEVEL=warn npm start',
+    );
+    expect(() => parseCommand(['--config', 'a.yaml', '--drain-timeout-ms', '20000', '--log_format', 'json'], {})).toThrow(
+      'unknown option --drain-timeout-ms: the gateway reads it from the environment, as DRAIN_TIMEOUT_MS, not as an option: DRAIN_TIMEOUT_MS=20000 LOG_FORMAT=json npm start -- --config a.yaml',
+    );
+    // A value that may hold a password (REDIS_URL), or no plain word, is never repeated: its place is shown.
+    const redis = () => parseCommand(['--redis-url', 'redis://:hunter2-secret@10.0.0.5:6379/0', '--config', 'a.yaml'], {});
+    expect(redis).toThrow('unknown option --redis-url: the gateway reads it from the environment, as REDIS_URL, not as an option: REDIS_URL=<value> npm start -- --config a.yaml');
+    expect(() => parseCommand(['--port'], {})).toThrow('as PORT, not as an option: PORT=<value> npm start');
+    expect(() => parseCommand(['--log-level', 'sk_live 51HqLy'], {})).toThrow('LOG_LEVEL=<value> npm start');
+    // What no variable is named by still lists the options.
+    expect(() => parseCommand(['--verbose'], {})).toThrow(`unknown option --verbose: the gateway's options are ${OPTION_LIST}`);
+  });
+
   it('parseCommand names an option written with one dash as the user wrote it, and says the options take two (node named a letter of it: -help read "Unknown option \'-e\'")', () => {
     expect(() => parseCommand(['-help'], {})).toThrow('unknown option -help: the gateway\'s options take two dashes: --help');
     expect(() => parseCommand(['-config', 'a.yaml'], {})).toThrow('unknown option -config: the gateway\'s options take two dashes: --config');
@@ -687,7 +707,7 @@ describe('demo mode on a public address', () => {
 describe('what each command loads', () => {
   it('--help, --print-schema and --check-config load no server code (main.ts imports the server only to serve)', () => {
     const { files, packages } = staticImportGraph(ROOT, ['src/main.ts']);
-    expect([...files].sort()).toEqual(['src/cli.ts', 'src/config/config-error.ts', 'src/config/did-you-mean.ts', 'src/graphql/schema-file.ts', 'src/main.ts', 'src/node-option-given.ts', 'src/npm-swallowed-options.ts', 'src/start-refusal.ts', 'src/start-signals.ts', 'src/v8-settings.ts']);
+    expect([...files].sort()).toEqual(['src/cli.ts', 'src/config/config-error.ts', 'src/config/did-you-mean.ts', 'src/config/env-value-shown.ts', 'src/config/usable-id.ts', 'src/env-option-given.ts', 'src/graphql/schema-file.ts', 'src/main.ts', 'src/node-option-given.ts', 'src/npm-swallowed-options.ts', 'src/start-refusal.ts', 'src/start-signals.ts', 'src/v8-settings.ts']);
     expect([...packages].filter((name) => !name.startsWith('node:'))).toEqual([]);
   });
 

@@ -1,0 +1,64 @@
+import { mayQuoteEnvValue } from './config/env-value-shown.js';
+
+/**
+ * A setting the gateway reads from the environment, given as an option after `--`
+ * (`npm start -- --port 4001`, `--log-level debug`): the gateway listed its own options, and a
+ * newcomer tried `--loglevel`, `--verbose` next. Said with the command to type instead.
+ */
+
+/** The variables the start reads (src/cli.ts --help), which people also write as options. */
+const READ_FROM_ENVIRONMENT = ['PORT', 'HOST', 'LOG_LEVEL', 'LOG_FORMAT', 'REDIS_URL', 'DRAIN_TIMEOUT_MS', 'SHUTDOWN_READYZ_GRACE_MS', 'DEMO_LATENCY_MS'] as const;
+
+/** Whose values may hold a password (`redis://:pw@host`): never repeated, whatever their form. */
+const MAY_HOLD_A_SECRET = new Set<string>(['REDIS_URL']);
+
+const squashed = (name: string): string => name.replace(/[-_]/g, '').toLowerCase();
+
+/** The variable an option written as `--log-level`, `--LOGLEVEL=x` or `--log_level` names, or null. */
+export function variableOfOption(written: string): string | null {
+  if (!written.startsWith('--')) return null;
+  const name = squashed(written.slice(2).split('=')[0] ?? '');
+  return READ_FROM_ENVIRONMENT.find((variable) => squashed(variable) === name) ?? null;
+}
+
+interface Setting {
+  option: string;
+  variable: string;
+  value: string | undefined;
+}
+
+/** Each such option with its value (`--port=4001`, or `--port 4001`), and the arguments left. */
+function splitArguments(argv: string[]): { settings: Setting[]; rest: string[] } {
+  const settings: Setting[] = [];
+  const rest: string[] = [];
+  for (let at = 0; at < argv.length; at++) {
+    const written = argv[at]!;
+    const variable = variableOfOption(written);
+    if (variable === null) {
+      rest.push(written);
+      continue;
+    }
+    const equals = written.indexOf('=');
+    const next = argv[at + 1];
+    const value = equals >= 0 ? written.slice(equals + 1) : next !== undefined && !next.startsWith('-') ? next : undefined;
+    if (equals < 0 && value !== undefined) at++;
+    settings.push({ option: written.split('=')[0]!, variable, value });
+  }
+  return { settings, rest };
+}
+
+const shownValue = ({ variable, value }: Setting): string =>
+  value !== undefined && !MAY_HOLD_A_SECRET.has(variable) && mayQuoteEnvValue(value) ? value : '<value>';
+
+/** An argument as a shell reads it back: as written where it needs no quotes. */
+const shellWord = (argument: string): string => (/^[\w./:@=+,-]+$/.test(argument) ? argument : `'${argument.replaceAll("'", `'\\''`)}'`);
+
+/** What to tell the person, or null when no option names such a variable. */
+export function envOptionMessage(argv: string[]): string | null {
+  const { settings, rest } = splitArguments(argv);
+  const first = settings[0];
+  if (first === undefined) return null;
+  const assignments = settings.map((setting) => `${setting.variable}=${shownValue(setting)}`).join(' ');
+  const command = rest.length === 0 ? 'npm start' : `npm start -- ${rest.map(shellWord).join(' ')}`;
+  return `unknown option ${first.option}: the gateway reads it from the environment, as ${first.variable}, not as an option: ${assignments} ${command}`;
+}
