@@ -175,7 +175,7 @@ const errorMap: z.core.$ZodErrorMap = (issue) => {
   if (issue.code === 'invalid_value' && issue.values.length > 1 && issue.values.every((value) => typeof value === 'string')) return `must be one of ${issue.values.join(', ')}${inAnotherCase(issue.values, issue.input)}`;
   // "expected number, received string" left `port: "${PORT}"` unexplained: substitution fills strings only.
   if (issue.code === 'invalid_type' && (issue.expected === 'number' || issue.expected === 'boolean') && typeof issue.input === 'string') {
-    const withUnit = issue.expected === 'number' ? numberWithUnitProblem(issue.path?.at(-1), issue.input) : undefined;
+    const withUnit = issue.expected === 'number' ? numberWithUnitProblem(issue.path ?? [], issue.input) : undefined;
     if (withUnit !== undefined) return withUnit;
     // YAML 1.1 read yes/no/on/off as booleans, YAML 1.2 (this loader) reads them as text: "written without quotes" told someone who wrote none.
     if (issue.expected === 'boolean' && /^(?:y|yes|n|no|on|off)$/i.test(issue.input)) return `must be true or false: YAML 1.2 reads ${issue.input} as text, not as a boolean`;

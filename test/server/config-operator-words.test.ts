@@ -48,6 +48,28 @@ describe('config problems as an operator reads them', () => {
     }
   });
 
+  it('say a number of hours written with a unit (rpoHours: 24h, an account\'s objective 2d) in hours, as a ...Ms one is said in milliseconds (it read "must be a plain number, without a unit")', () => {
+    const path = file(
+      [
+        'allowAnonymous: true',
+        'protection: { rpoHours: 24h, perProvider: { zomro-nl: 2d, lab: 90m }, sweepIntervalMs: 1d }',
+        'providers:',
+        '  - { id: zomro-nl, kind: zomro, url: "https://api.zomro.example/", timezone: UTC, auth: { token: "zomro-secret-token-xyz" } }',
+        '  - { id: lab, kind: zomro, url: "https://api.zomro.example/", timezone: UTC, auth: { token: "zomro-secret-token-abc" } }',
+        '',
+      ].join('\n'),
+    );
+    const result = run(['--check-config', path]);
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'protection.rpoHours: must be a number of hours without a unit: 24h is 24',
+      'protection.perProvider.zomro-nl: must be a number of hours without a unit: 2d is 48',
+      // Not a whole number of hours: no figure offered.
+      'protection.perProvider.lab: must be a number of hours without a unit',
+      'protection.sweepIntervalMs: must be a number of milliseconds without a unit: 1d is 86400000',
+    ]);
+  });
+
   it('say where a file is not YAML as PATH:LINE:COLUMN, and that a tab must be spaces, without quoting the line', () => {
     const path = file('allowAnonymous: true\nproviders:\n  - id: zomro-nl\n\tkind: zomro\n    auth: { token: "zomro-secret-token-xyz" }\n');
     const result = run(['--check-config', path]);
