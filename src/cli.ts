@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { npmTookMessage, optionNpmTook } from './npm-swallowed-options.js';
 import { closestKey, distance } from './config/did-you-mean.js';
 import { nodeOptionGiven, nodeOptionMessage } from './node-option-given.js';
-import { envOptionMessage } from './env-option-given.js';
+import { envOptionMessage, envOptionNpmTook } from './env-option-given.js';
 
 /**
  * The usage text. The providers it names come from schema.graphql's
@@ -57,6 +57,8 @@ export const CONFIG_VARIABLE = 'BACKUP_GRAPH_CONFIG';
 export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
   const swallowed = optionNpmTook(env);
   if (swallowed !== null) throw new Error(npmTookMessage(swallowed));
+  const settingNpmTook = envOptionNpmTook(argv, env);
+  if (settingNpmTook !== null) throw new Error(settingNpmTook);
   const { values } = parseOptions(argv);
   if (values.help) return { kind: 'help' };
   // Refused as beside --check-config: dropped unsaid, a newcomer took it to have done something.

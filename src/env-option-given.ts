@@ -53,12 +53,38 @@ const shownValue = ({ variable, value }: Setting): string =>
 /** An argument as a shell reads it back: as written where it needs no quotes. */
 const shellWord = (argument: string): string => (/^[\w./:@=+,-]+$/.test(argument) ? argument : `'${argument.replaceAll("'", `'\\''`)}'`);
 
+/** The line to type: each setting as its variable, then npm start with the other arguments. */
+function commandLine(settings: Setting[], rest: string[]): string {
+  const assignments = settings.map((setting) => `${setting.variable}=${shownValue(setting)}`).join(' ');
+  return `${assignments} ${rest.length === 0 ? 'npm start' : `npm start -- ${rest.map(shellWord).join(' ')}`}`;
+}
+
 /** What to tell the person, or null when no option names such a variable. */
 export function envOptionMessage(argv: string[]): string | null {
   const { settings, rest } = splitArguments(argv);
   const first = settings[0];
   if (first === undefined) return null;
-  const assignments = settings.map((setting) => `${setting.variable}=${shownValue(setting)}`).join(' ');
-  const command = rest.length === 0 ? 'npm start' : `npm start -- ${rest.map(shellWord).join(' ')}`;
-  return `unknown option ${first.option}: the gateway reads it from the environment, as ${first.variable}, not as an option: ${assignments} ${command}`;
+  return `unknown option ${first.option}: the gateway reads it from the environment, as ${first.variable}, not as an option: ${commandLine(settings, rest)}`;
+}
+
+/**
+ * Such a setting given before `--`, which npm keeps (`npm_config_port`): `npm start --port 4001`
+ * handed the gateway `4001` alone ("unexpected argument 4001: ... --config 4001"), and
+ * `--port=4001` started the demo on 4000. Exact names only: npm's own `loglevel` is not LOG_LEVEL's.
+ */
+export function envOptionNpmTook(argv: string[], env: NodeJS.ProcessEnv): string | null {
+  const settings = READ_FROM_ENVIRONMENT.flatMap((variable): Setting[] => {
+    const value = env[`npm_config_${variable.toLowerCase()}`];
+    return value === undefined ? [] : [{ option: `--${variable.toLowerCase().replaceAll('_', '-')}`, variable, value: value === 'true' ? undefined : value }];
+  });
+  const first = settings[0];
+  if (first === undefined) return null;
+  // Written with a space, npm read each as a flag and passed the values on as the first arguments: one
+  // is shown as that setting's; of several, which is whose is not told, so they are left out.
+  const valueOnward = settings.filter((setting) => setting.value === undefined);
+  const values = argv.slice(0, valueOnward.length);
+  const valuesPassed = values.length === valueOnward.length && values.every((argument) => !argument.startsWith('-'));
+  const rest = valuesPassed ? argv.slice(valueOnward.length) : [...argv];
+  if (valuesPassed && valueOnward.length === 1) valueOnward[0]!.value = values[0];
+  return `npm took ${first.option} as its own option (it came before --), so it never reached the gateway, which reads it from the environment, as ${first.variable}, not as an option: ${commandLine(settings, rest)}`;
 }

@@ -530,6 +530,20 @@ describe('demo mode on a public address', () => {
     expect(parseCommand(['--simulators'], { npm_config_silent: 'true' })).toEqual({ kind: 'simulators' });
   });
 
+  it('parseCommand refuses a setting the gateway reads from the environment that npm kept as its own option (npm start --port 4001 said "unexpected argument 4001: ... --config 4001"; --port=4001 started the demo on 4000), naming the variable', () => {
+    // `npm start --port 4001`: npm sets npm_config_port=true and hands 4001 to the script as an argument.
+    expect(() => parseCommand(['4001'], { npm_config_port: 'true' })).toThrow(
+      'npm took --port as its own option (it came before --), so it never reached the gateway, which reads it from the environment, as PORT, not as an option: PORT=4001 npm start',
+    );
+    // `npm start --log-level=debug -- --config sims.yaml`: the value is npm's, the other options kept.
+    expect(() => parseCommand(['--config', 'sims.yaml'], { npm_config_log_level: 'debug' })).toThrow('as LOG_LEVEL, not as an option: LOG_LEVEL=debug npm start -- --config sims.yaml');
+    // Two written with a space: their values passed on as arguments, whose is whose untold.
+    expect(() => parseCommand(['4001', '0.0.0.0'], { npm_config_port: 'true', npm_config_host: 'true' })).toThrow('PORT=<value> HOST=<value> npm start');
+    expect(() => parseCommand([], { npm_config_redis_url: 'redis://:hunter2-secret@10.0.0.5:6379/0' })).toThrow('REDIS_URL=<value> npm start');
+    // npm's own loglevel (an .npmrc may set it) is npm's business.
+    expect(parseCommand([], { npm_config_loglevel: 'warn' })).toEqual({ kind: 'serve', configFile: null, demoPublic: false });
+  });
+
   it('parseCommand refuses to start the demo when BACKUP_GRAPH_CONFIG is misspelt (a deployment would run simulated providers instead of its config)', () => {
     for (const name of ['BACKUP_GRAPH_CONFG', 'BACKUPGRAPH_CONFIG', 'backup_graph_config', 'BACKUP_GRAPH_CONF']) {
       expect(() => parseCommand([], { [name]: '/etc/backup-graph.yaml' }), name).toThrow(
