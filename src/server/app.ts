@@ -1,4 +1,4 @@
-import { ClientPersistedQueries } from '../graphql/persisted-queries.js';
+import { ClientPersistedQueries, type PersistedQueryBounds } from '../graphql/persisted-queries.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
@@ -127,6 +127,8 @@ export interface GatewayServerOptions {
   scrubCharsPerTurn?: number;
   /** Tests only: the build the read cache files its entries under (BUILD_ID when absent). */
   cacheBuild?: string;
+  /** Tests only: fewer persisted-query registrations kept (REGISTRATIONS, ANONYMOUS_REGISTRATIONS). */
+  persistedQueryBounds?: PersistedQueryBounds;
 }
 
 export interface RunningGateway {
@@ -324,7 +326,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
 
   const pipeline = createRequestPipeline(config, buildSchema(), logger, scrubClientText);
   const createContext = contextFactory(services);
-  const persistedQueries = new ClientPersistedQueries();
+  const persistedQueries = new ClientPersistedQueries(options.persistedQueryBounds);
   const apollo = new ApolloServer<GraphQLContext>({
     // Apollo's `gateway` option is how it takes a custom executor; see jitExecutorForApollo.
     gateway: jitExecutorForApollo(pipeline.executor),

@@ -7,6 +7,7 @@ import { DANUBE_SIM_PASSWORD, DANUBE_SIM_USER } from '../../src/providers/danube
 import type { RunningSimulator, SimulatorStartOptions } from '../../src/providers/module.js';
 import { startSimulator, type ProviderKind } from '../../src/providers/registry.js';
 import { startGatewayServer, type RunningGateway } from '../../src/server/app.js';
+import type { PersistedQueryBounds } from '../../src/graphql/persisted-queries.js';
 import type { KeyValueStore } from '../../src/state/store.js';
 import type { OperationBus } from '../../src/cluster/operation-bus.js';
 
@@ -55,6 +56,8 @@ export interface HarnessOptions {
   requestTimeoutMs?: number;
   /** A shorter period between store-failure log lines than the gateway's 30 s. */
   storeFailureLineMs?: number;
+  /** Fewer persisted-query registrations kept than the gateway's 20,000 for keyed clients and 5,000 for callers without a key. */
+  persistedQueryBounds?: PersistedQueryBounds;
 }
 
 /** The harness's config before validation, as a test changes it. */
@@ -145,6 +148,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     ...(options.webSocketSlowReaderCloseWaitMs === undefined ? {} : { webSocketSlowReaderCloseWaitMs: options.webSocketSlowReaderCloseWaitMs }),
     ...(options.answerStallMs === undefined ? {} : { answerStallMs: options.answerStallMs }),
     ...(options.scrubCharsPerTurn === undefined ? {} : { scrubCharsPerTurn: options.scrubCharsPerTurn }),
+    ...(options.persistedQueryBounds === undefined ? {} : { persistedQueryBounds: options.persistedQueryBounds }),
     ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
     ...(options.storeFailureLineMs === undefined ? {} : { storeFailureLineMs: options.storeFailureLineMs }),
   });
