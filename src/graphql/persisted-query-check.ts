@@ -9,6 +9,33 @@ export function hashNotStringMessage(hash: unknown): string {
 /** Apollo Server's own words for these refusals over HTTP, so a client reads the same refusal on either path. */
 export const UNSUPPORTED_VERSION_MESSAGE = 'Unsupported persisted query version';
 export const HASH_MISMATCH_MESSAGE = 'provided sha does not match query';
+/** Apollo's answer to a hash alone whose text it does not hold, which tells an APQ client to send the text. */
+export const PERSISTED_QUERY_NOT_FOUND_MESSAGE = 'PersistedQueryNotFound';
+
+/**
+ * A hash sent alone, outside Apollo (graphql-ws): refused as HTTP refuses it (a version other than
+ * 1 as Apollo does, a hash that is no string as persisted-query-guard.ts does), else its hash to look up.
+ */
+export function hashAloneLookup(extensions: unknown): { hash: string } | { refusal: GraphQLError } {
+  const persisted: unknown = typeof extensions === 'object' && extensions !== null ? (extensions as { persistedQuery?: unknown }).persistedQuery : undefined;
+  const version = typeof persisted === 'object' && persisted !== null ? (persisted as { version?: unknown }).version : undefined;
+  if (version !== 1) return { refusal: refusal(UNSUPPORTED_VERSION_MESSAGE) };
+  const hash = (persisted as { sha256Hash?: unknown }).sha256Hash;
+  if (typeof hash !== 'string') return { refusal: refusal(hashNotStringMessage(hash)) };
+  return { hash };
+}
+
+/** The answer to a hash alone whose text this client has not registered, in Apollo's words and code (the formatter words the code as HTTP's is). */
+export const persistedQueryNotFound = (): GraphQLError => new GraphQLError(PERSISTED_QUERY_NOT_FOUND_MESSAGE, { extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } });
+
+/** The hash of an operation sent with its text that persistedQueryRefusal let through, to register; undefined when it names none. */
+export function registeredHash(extensions: unknown): string | undefined {
+  if (typeof extensions !== 'object' || extensions === null) return undefined;
+  const persisted: unknown = (extensions as { persistedQuery?: unknown }).persistedQuery;
+  if (typeof persisted !== 'object' || persisted === null) return undefined;
+  const hash = (persisted as { sha256Hash?: unknown }).sha256Hash;
+  return typeof hash === 'string' ? hash : undefined;
+}
 
 /**
  * The persisted-query checks HTTP makes (Apollo Server's, and persisted-query-guard.ts's) for an

@@ -475,6 +475,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   // Subscriptions: graphql-ws on the same path and port, same pipeline, auth and context.
   const subscriptions = startWebSocketServer({
     rateLimiter,
+    persistedQueries,
     authFailures,
     clientAddressOf,
     httpServer,

@@ -14,7 +14,10 @@ import { formatGraphQLError } from '../graphql/errors.js';
 import type { RequestPipeline } from '../graphql/pipeline.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { unidentifiedOperation } from '../graphql/unidentified-operation.js';
-import { persistedQueryRefusal } from '../graphql/persisted-query-check.js';
+import { hashAloneLookup, persistedQueryNotFound, persistedQueryRefusal, registeredHash } from '../graphql/persisted-query-check.js';
+import type { ClientPersistedQueries } from '../graphql/persisted-queries.js';
+import { idempotencyOwnerOf } from '../gateway/idempotency-owner.js';
+import { hashAloneAsTaken } from './ws/hash-alone.js';
 import { eventWithRowsLeftOut } from '../graphql/rows-left-out-errors.js';
 import { subscriptionVariableErrors } from '../graphql/subscription-variables.js';
 import { collapseRepeatedErrors } from '../graphql/repeated-errors.js';
@@ -80,6 +83,8 @@ export interface WebSocketServerOptions {
   limits: LimitsConfig;
   /** `limits.rateLimit`, the same buckets as HTTP's; null when off. */
   rateLimiter: RateLimiter | null;
+  /** The automatic persisted queries HTTP registers and answers (Apollo's plugin), shared: a hash registered on either entry point is answered on both. */
+  persistedQueries: ClientPersistedQueries;
   /** `limits.authFailures`, the same counts as HTTP's. */
   authFailures: AuthFailureGuard;
   /** The client's address, behind a trusted proxy too: anonymous callers and waiting sockets are counted by it. */
@@ -168,6 +173,8 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
    * handed over, read by onSubscribe, which graphql-ws calls before its handler first awaits.
    */
   const handling = new WeakMap<WebSocket, number>();
+  /** Sockets whose message graphql-ws is handling was a persisted query's hash alone (hashAloneAsTaken), set and read as `handling`. */
+  const hashAlone = new WeakSet<WebSocket>();
 
   const waitingSockets = new WeakMap<WebSocket, () => void>();
   /** Each connection's TCP socket, for an exit that does not wait for the drain to give its close frame a moment to leave. */
@@ -368,10 +375,23 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
         const message = `Message size limit of ${limits.bodyLimitBytes} per connection exceeded: its operations running hold ${state.heldText.characters}; complete one first, or send a shorter one.`;
         return [new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX' } })];
       }
-      // As HTTP refuses it (Apollo's checks, persisted-query-guard.ts), before the text is parsed.
-      const persistedRefusal = persistedQueryRefusal(payload.query, payload.extensions);
-      if (persistedRefusal) return [persistedRefusal];
-      const prepared = pipeline.prepare(payload.query);
+      // A hash alone is answered as over HTTP, from the same registrations: this client's text, or
+      // PersistedQueryNotFound (the APQ client then sends the text); a text sent with its hash is
+      // refused as HTTP refuses it (Apollo's checks, persisted-query-guard.ts), before it is parsed.
+      const owner = idempotencyOwnerOf(state.principal, address ?? '');
+      let query = payload.query;
+      if (hashAlone.has(ctx.extra.socket)) {
+        const lookup = hashAloneLookup(payload.extensions);
+        if ('refusal' in lookup) return [lookup.refusal];
+        const text = options.persistedQueries.textFor(state.principal, owner, lookup.hash);
+        if (text === undefined) return [persistedQueryNotFound()];
+        query = text;
+      } else {
+        const persistedRefusal = persistedQueryRefusal(query, payload.extensions);
+        if (persistedRefusal) return [persistedRefusal];
+      }
+      const persistedHash = registeredHash(payload.extensions);
+      const prepared = pipeline.prepare(query);
       if ('errors' in prepared) return prepared.errors;
       const introspection = pipeline.introspectionRefusal(prepared.document, state.principal);
       if (introspection) return [introspection];
@@ -392,6 +412,8 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
         if (refused !== null) return [new GraphQLError(refused, { extensions: { code: 'QUERY_TOO_COMPLEX' } })];
         countUp(state.subscribed, id);
       }
+      // Registered where Apollo registers one over HTTP: once every check has passed, so a refused text is never kept.
+      if (persistedHash !== undefined) options.persistedQueries.register(state.principal, owner, persistedHash, query);
       // From here the operation runs, and graphql-ws calls onComplete when it ends.
       state.heldText.hold(id, size);
       countUp(state.running, id);
@@ -562,16 +584,19 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
               closeFirmly(socket, CLOSE_NOT_UTF8, NOT_UTF8_MESSAGE);
               return;
             }
-            const text = String(data);
-            handling.set(socket, text.length);
-            const repeated = repeatedNameInJson(text);
+            const sent = String(data);
+            handling.set(socket, sent.length);
+            const repeated = repeatedNameInJson(sent);
             if (repeated !== undefined) {
               // As an HTTP body naming one thing twice is refused (repeated-names-guard.ts); a close, as graphql-ws closes on a malformed message.
               options.refusalLines.info(address, { remote: address, name: repeated }, 'WebSocket connection closed: a message names one thing twice');
               closeFirmly(socket, CloseCode.BadRequest, repeatedJsonNameMessage(repeated));
               return;
             }
-            callback(text).catch((error: unknown) => {
+            const asTaken = hashAloneAsTaken(sent);
+            if (asTaken === undefined) hashAlone.delete(socket);
+            else hashAlone.add(socket);
+            callback(asTaken ?? sent).catch((error: unknown) => {
               if (isUnexpectedMessage(error)) {
                 // The client broke the protocol (a connection_ack or next of its own): its fault, not ours.
                 options.refusalLines.info(address, { err: error.message, remote: address }, 'WebSocket connection closed: unexpected message');

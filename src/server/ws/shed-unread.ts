@@ -8,8 +8,9 @@ type HeldPayload = { variables?: Readonly<Record<string, unknown>> | null; exten
  * graphql-ws keeps each operation's whole subscribe message until the operation ends, parsed,
  * and a subscription may never end. HeldText bounds its text, but parsed JSON of small values
  * is some 20 times its text: 20 subscriptions (one per connection of one anonymous address)
- * with 1 MiB of `[{},{},...]` in `extensions` held 465 MB of heap. The gateway reads none of a
- * subscribe's extensions, nor variables its operation does not declare: both are let go here.
+ * with 1 MiB of `[{},{},...]` in `extensions` held 465 MB of heap. The gateway reads nothing of a
+ * subscribe's extensions past its checks (`persistedQuery`, read before), nor variables its operation
+ * does not declare: both are let go here.
  * Returns the variables the operation runs with.
  */
 export function shedUnread(payload: SubscribePayload, operation: OperationDefinitionNode): Record<string, unknown> | null {
