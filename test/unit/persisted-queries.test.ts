@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ApolloServer, type GraphQLRequest } from '@apollo/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphQLContext } from '../../src/graphql/context.js';
+import type { Principal } from '../../src/gateway/principal.js';
 import { ClientPersistedQueries } from '../../src/graphql/persisted-queries.js';
 
 /**
@@ -89,5 +90,24 @@ describe('automatic persisted queries, per client', () => {
     expect(messages(await ask('client-a', {}))).toEqual(noQuery);
     // Over HTTP a hash that is no string is refused in front of Apollo (src/server/persisted-query-guard.ts); the plugin alone never crashes on it.
     expect(messages(await ask('client-a', { extensions: { persistedQuery: { version: 1, sha256Hash: 17 } } }))).toEqual(['PersistedQueryNotFound']);
+  });
+});
+
+describe('automatic persisted queries of callers without a key, in tables of their own', () => {
+  const anonymous = { keyId: 'anonymous' } as unknown as Principal;
+  const keyed = { keyId: 'key-a' } as unknown as Principal;
+
+  it("never pushes a keyed client's registration out, and is bounded by its own bound", () => {
+    const store = new ClientPersistedQueries({ registrations: 2, anonymousRegistrations: 1 });
+    store.register(keyed, 'key-a', 'hash-k', '{ k }');
+    store.register(anonymous, 'address 203.0.113.1', 'hash-1', '{ a1 }');
+    store.register(anonymous, 'address 203.0.113.2', 'hash-2', '{ a2 }');
+    store.register(anonymous, 'address 203.0.113.3', 'hash-3', '{ a3 }');
+    expect(store.textFor(keyed, 'key-a', 'hash-k')).toBe('{ k }');
+    expect(store.textFor(anonymous, 'address 203.0.113.3', 'hash-3')).toBe('{ a3 }');
+    expect(store.textFor(anonymous, 'address 203.0.113.2', 'hash-2')).toBeUndefined();
+    // The tables are apart: a keyed registration is not found by a caller without a key of the same owner name, nor the reverse.
+    expect(store.textFor(anonymous, 'key-a', 'hash-k')).toBeUndefined();
+    expect(store.textFor(keyed, 'address 203.0.113.3', 'hash-3')).toBeUndefined();
   });
 });
