@@ -28,6 +28,13 @@ export class RememberedScrubs {
   private heldChars = 0;
   private readonly seenOnce = new Set<number>();
 
+  /**
+   * `copyOf`: a string of `text`'s own characters to hold (ownCopy). A Search passes one that
+   * answers the copy its piece memory already holds of the same text: a text is remembered by
+   * both at the same (second) sighting, and two copies held up to 1 MB more per account.
+   */
+  constructor(private readonly copyOf: (text: string) => string = ownCopy) {}
+
   /** `scrub(text)`, from memory where `text` was remembered. */
   scrub(text: string, scrub: (text: string) => string): string {
     if (text.length < REMEMBERED_SCRUB_CHARS.least || text.length > REMEMBERED_SCRUB_CHARS.most) return scrub(text);
@@ -52,7 +59,7 @@ export class RememberedScrubs {
   }
 
   private remember(text: string, out: string): void {
-    const copy = ownCopy(text);
+    const copy = this.copyOf(text);
     const entry = { text: copy, out: out === text ? copy : ownCopy(out) };
     this.scrubbed.set(copy, entry);
     this.heldChars += charsOf(entry);

@@ -55,6 +55,14 @@ export class RememberedSpans {
   /** seenKey of the texts asked about once and not remembered, least recently asked first. */
   private readonly seenOnce = new Set<number>();
 
+  /**
+   * The copy of `text` this memory holds as a key, if it holds one: RememberedScrubs keeps that
+   * string rather than a copy of its own (the same string object held twice costs nothing twice).
+   */
+  heldCopy(text: string): string | undefined {
+    return this.answered.get(text)?.text;
+  }
+
   /** What `search` finds in `text`: remembered if it was, else searched (and remembered at the second sighting). */
   find(text: string, search: (text: string) => Span[]): Span[] {
     if (text.length < REMEMBERED_CHARS.least || text.length > REMEMBERED_CHARS.most) return search(text);

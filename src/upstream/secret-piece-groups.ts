@@ -81,6 +81,11 @@ export class SecretPiecesByJoiners {
     return this.searches.length;
   }
 
+  /** The copy of `text` the account's piece memory holds, if it holds one (RememberedSpans.heldCopy). */
+  heldCopy(text: string): string | undefined {
+    return this.remembered.heldCopy(text);
+  }
+
   /** The parts of `text` holding a piece of any secret: in order, apart (each group's found, made one where they overlap). */
   find(text: string): Span[] {
     if (this.searches.length === 0) return [];

@@ -12,6 +12,7 @@ import { holdsHidden, readHidden } from './invisible-characters.js';
 import { LetterRunPieceSearch } from './letter-run-pieces.js';
 import { lookalikeAnchor, lookalikePatterns, wordsOf } from './lookalike-secrets.js';
 import { RememberedScrubs } from './remembered-scrubs.js';
+import { ownCopy } from './remembered-spans.js';
 import { piecesOf, separatorsBeside } from './scrub-pieces.js';
 import { SecretPiecesByJoiners } from './secret-piece-groups.js';
 
@@ -350,7 +351,7 @@ class Search {
   private readonly pieces: SecretPiecesByJoiners;
   private readonly letterRuns: LetterRunPieceSearch;
   /** What this search's scrub made of texts asked about again (remembered-scrubs.ts): the same secrets scrub a text alike. */
-  private readonly remembered = new RememberedScrubs();
+  private readonly remembered = new RememberedScrubs((text) => this.pieces.heldCopy(text) ?? ownCopy(text));
 
   constructor(forms: SearchForms = { encoded: [], padded: new Map(), edges: new Base64Edges([]), base64: new Set(), read: [], lookalikes: [], lookalikesTouching: [], anchors: [], pieces: [], separators: null }) {
     this.forms = forms.encoded;
