@@ -1,6 +1,7 @@
 import { BYTE_ESCAPE_HEAD_SOURCE } from './byte-escapes.js';
 import { ESCAPE_HERE, LONG_FULL_WIDTH, readEscapes, sourceSpans, type Span } from './escape-reading.js';
 import { HEX_DIGITS, REFERENCE_STARTS, followers, matchesAtEach } from './marker-matches.js';
+import { isSplitWordPattern, lookalikeGate } from './lookalike-secrets.js';
 
 /**
  * How many times an answer is read through its escapes. Each reading peels
@@ -163,7 +164,13 @@ function placesOf(forms: readonly string[], view: string): Span[] {
 /** Where `patterns` (global) match in `view`. */
 function placesMatching(patterns: readonly RegExp[], view: string): Span[] {
   const found: Span[] = [];
-  for (const pattern of patterns) for (const match of view.matchAll(pattern)) found.push([match.index, match.index + match[0].length]);
+  // One pass says whether any but the split-word patterns can match at all (lookalikeGate).
+  const gate = lookalikeGate(patterns);
+  const plainMayMatch = gate === null || gate.test(view);
+  for (const pattern of patterns) {
+    if (!plainMayMatch && !isSplitWordPattern(pattern)) continue;
+    for (const match of view.matchAll(pattern)) found.push([match.index, match.index + match[0].length]);
+  }
   return found;
 }
 

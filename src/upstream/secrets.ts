@@ -10,7 +10,7 @@ import { hexForms } from './hex-secrets.js';
 import { joinersRead } from './joiners-read.js';
 import { holdsHidden, readHidden } from './invisible-characters.js';
 import { LetterRunPieceSearch } from './letter-run-pieces.js';
-import { lookalikeAnchor, lookalikePatterns, wordsOf } from './lookalike-secrets.js';
+import { isSplitWordPattern, lookalikeAnchor, lookalikeGate, lookalikePatterns, wordsOf } from './lookalike-secrets.js';
 import { RememberedScrubs } from './remembered-scrubs.js';
 import { ownCopy } from './remembered-spans.js';
 import { piecesOf, separatorsBeside } from './scrub-pieces.js';
@@ -581,7 +581,14 @@ class Search {
       else if (this.base64.has(form)) out = redacted(out, this.edges.widened(out, placesOf(out, form)), marking);
       else out = out.replaceAll(form, marking ? MARK.repeat(form.length) : REDACTED);
     }
-    for (const pattern of lookalikes) out = marking ? out.replace(pattern, marksFor) : out.replace(pattern, REDACTED);
+    // One pass says whether any but the split-word patterns can match (lookalikeGate): while the
+    // text is as that pass read it, those are skipped; once a pattern changed it, each is run.
+    const gate = lookalikeGate(lookalikes);
+    const gated = gate === null || gate.test(out) ? null : out;
+    for (const pattern of lookalikes) {
+      if (out === gated && !isSplitWordPattern(pattern)) continue;
+      out = marking ? out.replace(pattern, marksFor) : out.replace(pattern, REDACTED);
+    }
     return out;
   }
 }
