@@ -1,11 +1,13 @@
 import { MIN_PIECE_LENGTH } from '../upstream/secret-pieces.js';
 
 /**
- * The longest error message one log line scrubs and quotes. The scrub runs once per account and
- * costs per character: text shaped to be slow to scrub (`%2526amp%253B` or `\x5c\u005c` runs)
- * in 20 variables of one request, each message 1,000 characters, took 8-11 times the CPU of the
- * request unscrubbed with 20 accounts; clipped and bounded so (below), about 4 times (CHANGELOG.md).
- * The client's answer keeps the whole message.
+ * The longest error message one log line scrubs and quotes. The scrub costs per character: text
+ * shaped to be slow to scrub (`%2526amp%253B` or `\x5c\u005c` runs) in 20 variables of one
+ * request, each message 1,000 characters, took 8-11 times the CPU of the request unscrubbed with
+ * 20 accounts, each account's scrub run in turn; clipped and bounded so (below), about 4 times
+ * (CHANGELOG.md). Since, one search over every account's secrets reads a text no account's scrub
+ * changes (every-account-scrub.ts), a tenth to a twentieth of that scrub's cost (perf29 in
+ * docs/benchmark-history.md). The client's answer keeps the whole message.
  */
 export const LOGGED_MESSAGE_CHARACTERS = 300;
 

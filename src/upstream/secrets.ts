@@ -227,6 +227,7 @@ export const sha512Hex = (value: string): string => createHash('sha512').update(
 export class SecretSet {
   private readonly fixed = new Map<string, SecretOptions>();
   private runtime: string[] = [];
+  private changed = 0;
   /** Every secret's search, and the configured secrets' alone (for a login's answer). */
   private all = new Search();
   private configured = new Search();
@@ -246,6 +247,33 @@ export class SecretSet {
     if (this.runtime.at(-1) === secret) return;
     this.runtime = [...this.runtime.filter((held) => held !== secret), secret].slice(-MAX_RUNTIME_SECRETS);
     this.rebuild();
+  }
+
+  /** How many times the secrets changed: a search built from them (SecretSet.joined) is stale when it moved. */
+  get changes(): number {
+    return this.changed;
+  }
+
+  /**
+   * One set holding every secret of `sets` as each holds it (a secret two hold with other options
+   * takes both: its base64 forms where either sends it so, its pieces where either looks for
+   * them; a run-time secret as a configured one with pieces, which it is searched as). What it
+   * leaves unchanged, every one of `sets` leaves unchanged (every-account-scrub.ts relies on it).
+   */
+  static joined(sets: readonly SecretSet[]): SecretSet {
+    const options = new Map<string, SecretOptions>();
+    const take = (secret: string, { base64 = false, pieces = true }: SecretOptions): void => {
+      const held = options.get(secret);
+      options.set(secret, { base64: base64 || held?.base64 === true, pieces: pieces || held?.pieces === true });
+    };
+    for (const set of sets) {
+      for (const [secret, held] of set.fixed) take(secret, held);
+      for (const secret of set.runtime) take(secret, {});
+    }
+    const joined = new SecretSet();
+    for (const [secret, held] of options) joined.fixed.set(secret, held);
+    joined.rebuild();
+    return joined;
   }
 
   /** How many strings are searched for in each answer. */
@@ -280,6 +308,7 @@ export class SecretSet {
   }
 
   private rebuild(): void {
+    this.changed += 1;
     this.configured = new Search(this.searchFor([...this.fixed], []));
     this.all = new Search(this.searchFor([...this.fixed], this.runtime));
   }
