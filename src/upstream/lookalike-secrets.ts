@@ -243,6 +243,15 @@ export function lookalikeAnchor(secret: string): RegExp | null {
   return longest === '' ? null : new RegExp(wordSource(longest.slice(0, MAX_PATTERN_SECRET_LENGTH), true), 'u');
 }
 
+/**
+ * The fewest patterns lookalikeGate joins: one account's few (2-8) are left to run one by one as
+ * before. Gated down to two, every account's scrub of every provider answer asked the joined regex
+ * first, and `npm run bench:uncached-instructions` read 485.28 -> 564.66 M instructions an uncached
+ * dashboard in one sitting (perf29 in docs/benchmark-history.md); the set of 20 accounts' secrets
+ * (every-account-scrub.ts), some 60 patterns, is what the gate is for.
+ */
+const GATED_PATTERNS_LEAST = 16;
+
 /** lookalikeGate's answers, per list of patterns (a Search's lists live as long as it does). */
 const gates = new WeakMap<readonly RegExp[], RegExp | null>();
 
@@ -253,13 +262,13 @@ const gates = new WeakMap<readonly RegExp[], RegExp | null>();
  * over the text, one per secret and piece: the secrets of 20 accounts searched together
  * (every-account-scrub.ts) ran some 60 passes over each view of a text read through its escapes,
  * where this one regex reads it once (0.05-0.09 against 0.4-0.6 ms a 300-character text). Null
- * for fewer than two such patterns.
+ * for fewer than GATED_PATTERNS_LEAST such patterns.
  */
 export function lookalikeGate(patterns: readonly RegExp[]): RegExp | null {
   let gate = gates.get(patterns);
   if (gate === undefined) {
     const plain = patterns.filter((pattern) => !isSplitWordPattern(pattern));
-    gate = plain.length < 2 ? null : new RegExp(plain.map((pattern) => `(?:${pattern.source})`).join('|'), 'u');
+    gate = plain.length < GATED_PATTERNS_LEAST ? null : new RegExp(plain.map((pattern) => `(?:${pattern.source})`).join('|'), 'u');
     gates.set(patterns, gate);
   }
   return gate;
