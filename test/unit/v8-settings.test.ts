@@ -51,11 +51,31 @@ describe('applyV8Settings', () => {
   }, 120_000);
 
   it('leaves a flag given to node alone, in either spelling', () => {
-    expect(applyV8Settings(['--max-semi-space-size=4', '--heap-growing-percent=20', '--no-liftoff-only'])).toEqual([]);
-    expect(applyV8Settings(['--heap_growing_percent=20', '--liftoff_only'])).toEqual([]);
-    expect(applyV8Settings(['--noliftoff-only'])).toEqual(['--heap-growing-percent=35']);
-    expect(applyV8Settings(['--no-liftoff'])).toEqual(['--heap-growing-percent=35']);
-    expect(applyV8Settings(['--max-semi-space-size=4'])).toEqual(['--heap-growing-percent=35', '--liftoff-only']);
+    expect(applyV8Settings(['--max-semi-space-size=4', '--heap-growing-percent=20', '--no-liftoff-only'])).toEqual(['--max-bytecode-size-for-early-opt=0']);
+    expect(applyV8Settings(['--heap_growing_percent=20', '--liftoff_only'])).toEqual(['--max-bytecode-size-for-early-opt=0']);
+    expect(applyV8Settings(['--noliftoff-only'])).toEqual(['--heap-growing-percent=35', '--max-bytecode-size-for-early-opt=0']);
+    expect(applyV8Settings(['--no-liftoff'])).toEqual(['--heap-growing-percent=35', '--max-bytecode-size-for-early-opt=0']);
+    expect(applyV8Settings(['--max-semi-space-size=4'])).toEqual(['--heap-growing-percent=35', '--liftoff-only', '--max-bytecode-size-for-early-opt=0']);
+    expect(applyV8Settings(['--max_bytecode_size_for_early_opt=81'])).toEqual(['--heap-growing-percent=35', '--liftoff-only']);
+  });
+
+  it('does not send an arrow made per call to TurboFan again on its first tick after each full collection', () => {
+    // The arrow's optimized code dies with its last closure at each gc(); V8 compiled the next one at once
+    // ("small function"), 29 TurboFan jobs over the 30 rounds. Compiled on the main thread so the count holds still.
+    const script = `
+      (await import(${JSON.stringify(tuningModule)})).applyV8Settings([]);
+      const rows = Array.from({ length: 400 }, (_, id) => ({ id, deleted: id % 7 === 0 }));
+      const listed = (account) => rows.filter((row) => !row.deleted && row.id !== account).length;
+      let kept = 0;
+      for (let round = 0; round < 30; round++) {
+        for (let request = 0; request < 5; request++) kept += listed(round);
+        globalThis.gc();
+      }
+      console.log(kept);`;
+    const result = spawnSync(process.execPath, ['--expose-gc', '--trace-opt', '--no-concurrent-recompilation', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    if (result.status !== 0) throw new Error(result.stderr);
+    const turboFanJobs = result.stdout.split('\n').filter((line) => line.startsWith('[compiling method') && line.includes('TURBOFAN')).length;
+    expect(turboFanJobs).toBeLessThan(10);
   });
 
   it('compiles undici\'s HTTP parser (WebAssembly) without a burst of compiler memory on the first upstream request', () => {
