@@ -39,9 +39,12 @@ export const HEAP_GROWING_PERCENT = 35;
  *   every two uncached dashboards) drops it and the next request's arrows
  *   are compiled again, 8-9 TurboFan jobs a dashboard after warm-up, two
  *   thirds of them "small function". At 0 they wait for V8's ordinary
- *   hotness ticks: 4.3 jobs a dashboard, and under callgrind an uncached
- *   dashboard took 501 -> 464 M instructions (-7.4 %: TurboFan 115 -> 65 M,
- *   the rest +13 M, code run a while longer in the interpreter).
+ *   hotness ticks: 4.2 jobs a dashboard, and under callgrind an uncached
+ *   dashboard took fewer instructions in each of six sittings, 1.6 to
+ *   12.1 % (median 7 %: 498 -> 443 M; TurboFan and the parser 27-59 M fewer
+ *   each time, part of it paid back as `LoadIC` from code run longer
+ *   before TurboFan has it, up to 8 M). The 16-client peak of
+ *   `npm run bench:memory` did not rise (142-157 against 150-154 MiB).
  *
  * Weighed and left out, `--no-concurrent-marking`: marking the old
  * generation on the main thread only cost ~14% less CPU per uncached
