@@ -53,10 +53,28 @@ const shownValue = ({ variable, value }: Setting): string =>
 /** An argument as a shell reads it back: as written where it needs no quotes. */
 const shellWord = (argument: string): string => (/^[\w./:@=+,-]+$/.test(argument) ? argument : `'${argument.replaceAll("'", `'\\''`)}'`);
 
+/** The gateway's options that take a file: the file's name is the person's own line, kept. */
+const TAKES_A_FILE = new Set(['--config', '--check-config']);
+
+/**
+ * The other arguments as the line shows them: an option's name and a config file's name as
+ * written, any other value as `<value>`. They were all repeated, so a secret given to another
+ * option (`--redis-password pw`, `--reddis-url=redis://:pw@host`) went to the terminal or CI log.
+ */
+function shownRest(rest: string[]): string[] {
+  return rest.map((argument, at) => {
+    if (TAKES_A_FILE.has(rest[at - 1] ?? '')) return shellWord(argument);
+    const [name = '', ...value] = argument.split('=');
+    if (!/^--?[\w-]+$/.test(name)) return '<value>';
+    if (value.length === 0) return name;
+    return TAKES_A_FILE.has(name) ? shellWord(argument) : `${name}=<value>`;
+  });
+}
+
 /** The line to type: each setting as its variable, then npm start with the other arguments. */
 function commandLine(settings: Setting[], rest: string[]): string {
   const assignments = settings.map((setting) => `${setting.variable}=${shownValue(setting)}`).join(' ');
-  return `${assignments} ${rest.length === 0 ? 'npm start' : `npm start -- ${rest.map(shellWord).join(' ')}`}`;
+  return `${assignments} ${rest.length === 0 ? 'npm start' : `npm start -- ${shownRest(rest).join(' ')}`}`;
 }
 
 /** What to tell the person, or null when no option names such a variable. */

@@ -669,6 +669,17 @@ describe('demo mode on a public address', () => {
     expect(() => parseCommand(['--verbose'], {})).toThrow(`unknown option --verbose: the gateway's options are ${OPTION_LIST}`);
   });
 
+  it('parseCommand, saying a setting goes in its variable, repeats the other arguments only as option names and config files: a value given to another option (it may be a secret) is shown as <value>', () => {
+    expect(() => parseCommand(['--log-level', 'debug', '--redis-password', 'hunter2-secret', '--config', 'a.yaml'], {})).toThrow(
+      'as LOG_LEVEL, not as an option: LOG_LEVEL=debug npm start -- --redis-password <value> --config a.yaml',
+    );
+    expect(() => parseCommand(['--port', '4001', '--reddis-url=redis://:hunter2-secret@10.0.0.5/0', '--check-config=b.yaml'], {})).toThrow(
+      'as PORT, not as an option: PORT=4001 npm start -- --reddis-url=<value> --check-config=b.yaml',
+    );
+    // Before --, npm kept it: the arguments after -- are shown the same way.
+    expect(() => parseCommand(['--api-token', 'sk_live 51HqLy'], { npm_config_log_level: 'debug' })).toThrow('LOG_LEVEL=debug npm start -- --api-token <value>');
+  });
+
   it('parseCommand names an option written with one dash as the user wrote it, and says the options take two (node named a letter of it: -help read "Unknown option \'-e\'")', () => {
     expect(() => parseCommand(['-help'], {})).toThrow('unknown option -help: the gateway\'s options take two dashes: --help');
     expect(() => parseCommand(['-config', 'a.yaml'], {})).toThrow('unknown option -config: the gateway\'s options take two dashes: --config');
