@@ -15,7 +15,7 @@ import { DANUBE_INSTANCE_LIST, isDanubeNotFound } from './own-not-found.js';
 import { tokenLifetimeMs } from './token-lifetime.js';
 import { backupsSwitchedOff } from './backups-switched-off.js';
 import { slashedPath } from './slashed-path.js';
-import { instanceListElsewhere } from './instance-list-elsewhere.js';
+import { instanceListElsewhere, type ListShape } from '../list-elsewhere.js';
 import { loginElsewhere, type LoginShape } from '../login-elsewhere.js';
 import { NotJsonAnswer } from '../../upstream/answer-body.js';
 
@@ -87,10 +87,10 @@ export class DanubeClient {
     try {
       answered = await this.answer(method, path, operation, scope, data);
     } catch (error) {
-      throw error instanceof NotJsonAnswer || error instanceof InvalidEnvelope ? instanceListElsewhere(this.upstream) : error;
+      throw error instanceof NotJsonAnswer || error instanceof InvalidEnvelope ? instanceListElsewhere(this.upstream, DANUBE_LIST) : error;
     }
-    // Every read starts at the VM list: a 2xx that is no list is the url's mistake (instance-list-elsewhere.ts).
-    if (!Array.isArray(answered.result)) throw instanceListElsewhere(this.upstream);
+    // Every read starts at the VM list: a 2xx that is no list is the url's mistake (list-elsewhere.ts).
+    if (!Array.isArray(answered.result)) throw instanceListElsewhere(this.upstream, DANUBE_LIST);
     return answered;
   }
 
@@ -216,7 +216,7 @@ const unfollowableTask = (provider: string): GatewayError =>
  */
 const RUNNING_TASK_WORDS: ReadonlySet<unknown> = new Set(['PENDING', 'STARTED']);
 
-/** A 2xx without Danube's envelope: its own class, so the VM list can tell it as the url's mistake (instance-list-elsewhere.ts). */
+/** A 2xx without Danube's envelope: its own class, so the VM list can tell it as the url's mistake (list-elsewhere.ts). */
 class InvalidEnvelope extends GatewayError {
   constructor(provider: string) {
     super('PROVIDER_ERROR', `provider ${provider} answered without Danube's status (SUCCESS, PENDING, STARTED or FAILURE)`, { provider, providerCode: 'INVALID_RESPONSE' });
@@ -337,3 +337,6 @@ function hasFieldErrors(body: Record<string, unknown>): boolean {
   const source = body.status === 'FAILURE' ? body.result : body.detail === undefined ? body : null;
   return source !== null && typeof source === 'object' && Object.values(source as Record<string, unknown>).some(Array.isArray);
 }
+
+/** Danube's VM list answers `{"status": "SUCCESS", "result": [...]}` (`[]` when empty) at the API base's /vm/. */
+const DANUBE_LIST: ListShape = { answersWith: "Danube's list", urlHint: "Danube's API base (its path usually ends in /api; Danube lists VMs at its /vm/)" };

@@ -8,7 +8,7 @@ import { lockedRefusal } from './locked-refusal.js';
 import { ONAPP_INSTANCE_LIST, isOnappErrorBody } from './error-body.js';
 import type { OnappConfig } from './config.js';
 import { basicAuthorization } from './secrets.js';
-import { instanceListElsewhere } from './instance-list-elsewhere.js';
+import { instanceListElsewhere, type ListShape } from '../list-elsewhere.js';
 import { NotJsonAnswer } from '../../upstream/answer-body.js';
 
 /**
@@ -33,10 +33,10 @@ export class OnappClient {
     try {
       answered = await this.answer(method, path, operation, scope, body);
     } catch (error) {
-      throw error instanceof NotJsonAnswer ? instanceListElsewhere(this.upstream) : error;
+      throw error instanceof NotJsonAnswer ? instanceListElsewhere(this.upstream, ONAPP_LIST) : error;
     }
-    // Every read starts at the VM list: one that is no list is the url's mistake (instance-list-elsewhere.ts).
-    if (!Array.isArray(answered)) throw instanceListElsewhere(this.upstream);
+    // Every read starts at the VM list: one that is no list is the url's mistake (list-elsewhere.ts).
+    if (!Array.isArray(answered)) throw instanceListElsewhere(this.upstream, ONAPP_LIST);
     return answered;
   }
 
@@ -135,3 +135,6 @@ export function unwrapRecords(body: unknown, type: string): Array<Record<string,
     .map((item) => (item !== null && typeof item === 'object' ? (item as Record<string, unknown>)[type] ?? item : null))
     .filter((item): item is Record<string, unknown> => item !== null && typeof item === 'object');
 }
+
+/** OnApp's VM list is a JSON array (`[]` when empty) at the control panel's /virtual_machines.json. */
+const ONAPP_LIST: ListShape = { answersWith: "OnApp's JSON list", urlHint: "the OnApp control panel's address (OnApp's API answers at its /virtual_machines.json)" };
