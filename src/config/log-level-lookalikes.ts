@@ -7,7 +7,10 @@
  */
 const MEANT = 'LOGLEVEL';
 
-const lettersOf = (name: string): string => name.toUpperCase().replace(/[^A-Z0-9]/g, '').replace(/^LOGGING/, 'LOG');
+/** The punctuation people put between the words; anything else (a control character, an escape) is no spelling of it, and would be written to the terminal as the name. */
+const SPELLED = /^[A-Za-z0-9_.-]+$/;
+
+const lettersOf = (name: string): string => (SPELLED.test(name) ? name.toUpperCase().replace(/[^A-Z0-9]/g, '').replace(/^LOGGING/, 'LOG') : '');
 
 /** The lookalikes set (non-empty) while LOG_LEVEL itself is unset or blank, in the environment's order; none otherwise. */
 export function logLevelLookalikes(env: NodeJS.ProcessEnv): string[] {

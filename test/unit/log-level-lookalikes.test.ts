@@ -16,6 +16,10 @@ describe('variables meant as LOG_LEVEL', () => {
     expect(logLevelLookalikes({ GLOG_LEVEL: '1', NODE_LOG_LEVEL: 'debug', PINO_LOG_LEVEL: 'debug', LOG_LEVELS: 'x', LOG_FORMAT: 'json', LOGLEVEL: '', log_level: '  ' })).toEqual([]);
   });
 
+  it('reads no name with other characters between the letters (a control character, an escape sequence), which the warning would write to the terminal as it stands', () => {
+    expect(logLevelLookalikes({ 'LOG\u001b[2JLEVEL': 'debug', 'LOG\nLEVEL': 'debug', 'LOG LEVEL': 'debug', 'LOG\u200bLEVEL': 'debug' })).toEqual([]);
+  });
+
   it('one line naming every lookalike and LOG_LEVEL, no value', () => {
     expect(logLevelLookalikeWarning(['LOGLEVEL'])).toMatch(/^LOGLEVEL is set, but the gateway reads LOG_LEVEL /);
     expect(logLevelLookalikeWarning(['LOGLEVEL', 'log_level'])).toMatch(/^LOGLEVEL and log_level are set, but the gateway reads LOG_LEVEL /);
