@@ -121,7 +121,7 @@ export function runRequestMutation<T>(reads: RequestReads, operation: string, in
       subjects: (result) => ({ ...auditSubjects(reads, fields, result) }),
       maxListed: reads.shared.options.maxBulkInstances ?? DEFAULT_MAX_BULK_INSTANCES,
       running: reads.shared.mutationsRunning,
-      scrub: (text) => reads.shared.providers.all.reduce((scrubbed, adapter) => adapter.upstream.secrets.scrub(scrubbed), text),
+      scrub: reads.shared.scrubClientText,
     },
     operation,
     fields,

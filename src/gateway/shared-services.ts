@@ -22,6 +22,7 @@ import { closeAll } from '../state/close-redis.js';
 import { closeDeadline } from '../state/redis-timeouts.js';
 import { withinMs } from '../state/bounded-call.js';
 import { storeFailureLines, type CountStoreFailure, type StoreUser } from '../observability/store-failure-lines.js';
+import { everyAccountScrub } from '../upstream/every-account-scrub.js';
 
 /** How long a mutation's answer waits for its write to be announced to the other replicas. */
 const ANNOUNCE_WAIT_MS = 250;
@@ -105,6 +106,8 @@ export class SharedServices {
   readonly readCacheBytes: () => number;
   /** Refuses client-written text a provider keeps when the scrubber would redact it (the redaction as an oracle). */
   readonly secretText: SecretTextGuard;
+  /** Client text bound for a log line (audit targets, error and refusal lines) scrubbed of every account's secrets, one search for all (every-account-scrub.ts). */
+  readonly scrubClientText: (text: string) => string;
   /** Upstream calls one GraphQL request may cause. */
   readonly maxUpstreamCallsPerRequest: number;
   /** Bytes of provider answers one GraphQL request may take in. */
@@ -121,6 +124,7 @@ export class SharedServices {
     const { countStoreFailure } = options;
     const counted = (user: StoreUser) => (countStoreFailure ? { user, count: countStoreFailure } : undefined);
     this.listedIds = options.listedIds ?? new RecentlyListedIds();
+    this.scrubClientText = everyAccountScrub(providers.all.map((adapter) => adapter.upstream.secrets));
     this.maxUpstreamCallsPerRequest = limits.maxUpstreamCallsPerRequest;
     const secretTextWindowSeconds = Math.max(1, Math.ceil(limits.secretTextRefusals.windowMs / 1000));
     const sharedSecretText = options.sharedSecretTextRefusals?.counter('secret-text:key', limits.secretTextRefusals.perKey, secretTextWindowSeconds) ?? null;

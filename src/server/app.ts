@@ -34,7 +34,6 @@ import { GatewayMetrics } from '../observability/metrics.js';
 import { ProtectionSweep } from '../observability/protection-sweep.js';
 import { adapterServicesOver, createAdapter } from '../providers/registry.js';
 import { AnswerBytesBudget } from '../upstream/answer-bytes.js';
-import { everyAccountScrub } from '../upstream/every-account-scrub.js';
 import { MemoryStore } from '../state/memory-store.js';
 import type { KeyValueStore } from '../state/store.js';
 import type { OperationBus } from '../cluster/operation-bus.js';
@@ -274,7 +273,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   // And one per address and kind for the refusals of a request or connection_init a caller brings about at will.
   // Every account's secrets: a client may paste any account's credential into a header a line quotes.
   // One search over them all first: a text it leaves alone is not searched account by account (every-account-scrub.ts).
-  const scrubClientText = everyAccountScrub(adapters.map((adapter) => adapter.upstream.secrets));
+  const { scrubClientText } = services;
   const requestRefusalLines = new RefusalLines(logger, REFUSAL_LINE_PERIOD_MS, scrubClientText);
   // Pipelined requests on one connection run one at a time (see waitForEarlier below).
   const drainRefusals = new DrainRefusals(metrics);
