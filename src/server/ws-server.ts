@@ -63,6 +63,12 @@ function repeatedNameInJson(text: string): string | undefined {
   }
 }
 
+/** What its running operations' messages hold refuses one more (see HeldText). */
+const heldTextRefusal = (held: HeldText, bodyLimitBytes: number): GraphQLError =>
+  new GraphQLError(`Message size limit of ${bodyLimitBytes} per connection exceeded: its operations running hold ${held.characters}; complete one first, or send a shorter one.`, {
+    extensions: { code: 'QUERY_TOO_COMPLEX' },
+  });
+
 /** `limits.rateLimit`'s refusal, as HTTP's 429 says it. */
 const rateLimited = (retryAfterSeconds: number): GraphQLError =>
   new GraphQLError(rateLimitMessage(retryAfterSeconds), { originalError: new GatewayError('QUERY_TOO_COMPLEX', rateLimitMessage(retryAfterSeconds), { retryAfterSeconds }) });
@@ -370,11 +376,8 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
         return [rateLimited(retryAfterSeconds)];
       }
       // What graphql-ws keeps of the operation until it ends: its whole message (see HeldText).
-      const size = handling.get(ctx.extra.socket) ?? payload.query.length;
-      if (!state.heldText.fits(size)) {
-        const message = `Message size limit of ${limits.bodyLimitBytes} per connection exceeded: its operations running hold ${state.heldText.characters}; complete one first, or send a shorter one.`;
-        return [new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX' } })];
-      }
+      let size = handling.get(ctx.extra.socket) ?? payload.query.length;
+      if (!state.heldText.fits(size)) return [heldTextRefusal(state.heldText, limits.bodyLimitBytes)];
       // A hash alone is answered as over HTTP, from the same registrations: this client's text, or
       // PersistedQueryNotFound (the APQ client then sends the text); a text sent with its hash is
       // refused as HTTP refuses it (Apollo's checks, persisted-query-guard.ts), before it is parsed.
@@ -385,6 +388,10 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
         if ('refusal' in lookup) return [lookup.refusal];
         const text = options.persistedQueries.textFor(state.principal, owner, lookup.hash);
         if (text === undefined) return [persistedQueryNotFound()];
+        // Its operation holds the text it runs as one sent does (a copy of its own, when sent again
+        // since): counted by its short message alone, one registered text ran as often as the caps let.
+        size += text.length;
+        if (!state.heldText.fits(size)) return [heldTextRefusal(state.heldText, limits.bodyLimitBytes)];
         query = text;
       } else {
         const persistedRefusal = persistedQueryRefusal(query, payload.extensions);
