@@ -84,6 +84,23 @@ describe('WebSocket: a hash alone answers only its own caller, and only its own 
     expect((await keyed.ended('keyed')).errors?.map((error) => error.message)).toEqual(['PersistedQueryNotFound']);
   });
 
+  it('answers over WebSocket an anonymous hash alone registered over HTTP from the same address, and only from it', async () => {
+    const query = '{ instances(first: 6) { totalCount } }';
+    const response = await fetch(harness.gateway.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.8' },
+      body: JSON.stringify({ query, extensions: persisted(query) }),
+    });
+    const http = (await response.json()) as { data?: unknown; errors?: Errors };
+    expect(http.errors).toBeUndefined();
+    const same = await connect('203.0.113.8');
+    same.send({ id: 'same', payload: { extensions: persisted(query) } });
+    expect(await same.ended('same')).toEqual({ data: http.data });
+    const other = await connect('203.0.113.9');
+    other.send({ id: 'other', payload: { extensions: persisted(query) } });
+    expect((await other.ended('other')).errors?.map((error) => error.message)).toEqual(['PersistedQueryNotFound']);
+  });
+
   it('reads the message after a hash alone as sent: a text whose hash is not its own is refused, not run by the hash', async () => {
     const registeredQuery = '{ instances(first: 5) { totalCount } }';
     const caller = await connect('192.0.2.44', KEY);
