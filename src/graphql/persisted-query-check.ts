@@ -11,6 +11,8 @@ export const UNSUPPORTED_VERSION_MESSAGE = 'Unsupported persisted query version'
 export const HASH_MISMATCH_MESSAGE = 'provided sha does not match query';
 /** Apollo's answer to a hash alone whose text it does not hold, which tells an APQ client to send the text. */
 export const PERSISTED_QUERY_NOT_FOUND_MESSAGE = 'PersistedQueryNotFound';
+/** Apollo Server's words for an operation with neither a text nor a hash (requestPipeline.ts). */
+export const EMPTY_QUERY_MESSAGE = 'GraphQL operations must contain a non-empty `query` or a `persistedQuery` extension.';
 
 /**
  * A hash sent alone, outside Apollo (graphql-ws): refused as HTTP refuses it (a version other than
@@ -45,10 +47,10 @@ export function registeredHash(extensions: unknown): string | undefined {
  * learned it only when it went over HTTP, and registering by WebSocket looked like it worked.
  */
 export function persistedQueryRefusal(query: string, extensions: unknown): GraphQLError | undefined {
-  if (typeof extensions !== 'object' || extensions === null) return undefined;
-  const persisted: unknown = (extensions as { persistedQuery?: unknown }).persistedQuery;
+  const persisted: unknown = typeof extensions === 'object' && extensions !== null ? (extensions as { persistedQuery?: unknown }).persistedQuery : undefined;
   // Apollo reads `persistedQuery` only when it is truthy: `null`, `false`, `0`, `""` are no request for one.
-  if (!persisted) return undefined;
+  // With none, an empty text is Apollo's 400 in its words (graphql-ws's parse said "Syntax Error: Unexpected <EOF>.").
+  if (!persisted) return query === '' ? refusal(EMPTY_QUERY_MESSAGE) : undefined;
   const version = typeof persisted === 'object' ? (persisted as { version?: unknown }).version : undefined;
   if (version !== 1) return refusal(UNSUPPORTED_VERSION_MESSAGE);
   const hash = (persisted as { sha256Hash?: unknown }).sha256Hash;

@@ -87,6 +87,15 @@ describe('WebSocket: a hash alone in every form HTTP reads one', () => {
     expect(ws).toEqual({ type: 'complete', answer: { data: http.data } });
   });
 
+  it('an empty `query` with no hash: the same words and code as over HTTP, not a syntax error', async () => {
+    const written = JSON.stringify({ query: '' });
+    const http = await overHttp(written);
+    expect(http.errors?.map((error) => [error.message, error.extensions?.code])).toEqual([['GraphQL operations must contain a non-empty `query` or a `persistedQuery` extension.', 'BAD_USER_INPUT']]);
+    const ws = await subscribe(await connect(), written);
+    expect(ws.type).toBe('error');
+    expect(ws.answer.errors?.map((error) => [error.message, error.extensions?.code])).toEqual(http.errors?.map((error) => [error.message, error.extensions?.code]));
+  });
+
   it('refuses a variable past a double\'s range (1e400) as HTTP does, not run as null', async () => {
     const withVariable = 'query ($first: Int) { instances(first: $first) { totalCount } }';
     expect((await overHttp(JSON.stringify({ query: withVariable, extensions: persisted(withVariable) }))).errors).toBeUndefined();

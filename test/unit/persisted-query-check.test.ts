@@ -20,6 +20,14 @@ describe('persistedQueryRefusal', () => {
     }
   });
 
+  it('refuses an empty text with no persistedQuery in Apollo Server\'s words (HTTP\'s 400), whatever the extensions; a blank one is left to the parser, as Apollo leaves it', () => {
+    const empty = { message: 'GraphQL operations must contain a non-empty `query` or a `persistedQuery` extension.', code: 'BAD_USER_INPUT' };
+    for (const extensions of [undefined, null, {}, { persistedQuery: null }, { persistedQuery: false }]) expect(refused('', extensions), JSON.stringify(extensions)).toEqual(empty);
+    expect(refused(' ', undefined)).toBeUndefined();
+    // With a persistedQuery the hash is checked against the empty text, as HTTP checks it.
+    expect(refused('', { persistedQuery: { version: 1, sha256Hash: HASH } })).toEqual({ message: HASH_MISMATCH_MESSAGE, code: 'BAD_USER_INPUT' });
+  });
+
   it('lets through a version 1 whose hash is the text\'s SHA-256 in hex', () => {
     expect(refused(QUERY, { persistedQuery: { version: 1, sha256Hash: HASH } })).toBeUndefined();
   });
