@@ -663,6 +663,8 @@ describe('demo mode on a public address', () => {
     // A value that may hold a password (REDIS_URL), or no plain word, is never repeated: its place is shown.
     const redis = () => parseCommand(['--redis-url', 'redis://:hunter2-secret@10.0.0.5:6379/0', '--config', 'a.yaml'], {});
     expect(redis).toThrow('unknown option --redis-url: the gateway reads it from the environment, as REDIS_URL, not as an option: REDIS_URL=<value> npm start -- --config a.yaml');
+    // A REDIS_URL written as a plain word (a password pasted in its place) is no more shown than a url.
+    expect(() => parseCommand(['--redis-url', 'correcthorsebattery'], {})).toThrow('REDIS_URL=<value> npm start');
     expect(() => parseCommand(['--port'], {})).toThrow('as PORT, not as an option: PORT=<value> npm start');
     expect(() => parseCommand(['--log-level', 'sk_live 51HqLy'], {})).toThrow('LOG_LEVEL=<value> npm start');
     // What no variable is named by still lists the options.
